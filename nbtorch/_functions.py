@@ -1,0 +1,136 @@
+"""The ``torch.xxx(input, ...)`` functions.
+
+Most are the tensor method of the same name: ``torch.exp(x)`` is ``x.exp()``.
+Those are generated from ``_METHOD_NAMES`` below, each with an ``out=`` that
+copies the result into a given tensor, as in torch.  Functions that are not
+methods (cat, stack, where, ...) are defined in ``_tensor.py`` or below.
+"""
+import numpy as np
+
+from ._tensor import Tensor, cat, stack, where, matmul, maximum, minimum, pow, _write_out, _counter
+from . import _dtype
+
+_METHOD_NAMES = """
+add sub subtract mul multiply div divide true_divide floor_divide remainder fmod neg negative abs absolute
+exp log log1p log2 log10 expm1 sqrt rsqrt square reciprocal sin cos tan tanh sigmoid relu sign sgn
+floor ceil trunc frac round clamp clip clamp_min clamp_max lerp logical_not logical_and logical_or logical_xor
+isnan isinf isfinite nan_to_num eq ne lt le gt ge greater less greater_equal less_equal not_equal equal
+allclose isclose sum nansum mean nanmean prod max min amax amin argmax argmin var std norm logsumexp all any
+count_nonzero softmax log_softmax cumsum cumprod mm bmm mv dot inner outer ger reshape flatten unflatten squeeze
+unsqueeze permute transpose swapaxes swapdims t moveaxis movedim narrow select chunk split tensor_split
+unbind index_select masked_select masked_fill gather take_along_dim scatter scatter_add index_add nonzero
+argwhere topk sort argsort msort unique bincount diag diagonal trace tril triu repeat_interleave flip fliplr
+flipud roll tile numel addcmul addcdiv is_floating_point is_complex clone detach broadcast_to
+""".split()
+
+
+def _delegate(name):
+    def fn(input, *args, out=None, **kwargs):
+        if not isinstance(input, Tensor):
+            from ._creation import tensor
+            input = tensor(input)
+        return _write_out(getattr(input, name)(*args, **kwargs), out)
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = f"torch.{name}(input, ...) is input.{name}(...): see nbtorch.Tensor.{name}."
+    return fn
+
+
+for _name in _METHOD_NAMES:
+    globals()[_name] = _delegate(_name)
+del _name
+
+
+def is_tensor(obj):
+    return isinstance(obj, Tensor)
+
+
+def is_nonzero(input):
+    return bool(input)
+
+
+def numel(input):
+    return input.numel()
+
+
+def concat(tensors, dim=0, *, out=None):
+    return cat(tensors, dim, out=out)
+
+
+concatenate = concat
+
+
+def hstack(tensors):
+    return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
+
+
+def vstack(tensors):
+    return cat([t if t.ndim > 1 else t.unsqueeze(0) for t in tensors], 0)
+
+
+def dstack(tensors):
+    return stack(tensors, 2) if tensors[0].ndim <= 1 else cat(tensors, 2)
+
+
+def column_stack(tensors):
+    return cat([t.unsqueeze(1) if t.ndim == 1 else t for t in tensors], 1)
+
+
+def einsum(equation, *operands):
+    from .ops.linalg import Einsum
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = operands[0]
+    return Einsum.apply(*operands, equation=equation)
+
+
+def result_type(tensor1, tensor2):
+    return _dtype.result_type(tensor1, tensor2)
+
+
+def promote_types(type1, type2):
+    return _dtype.promote_types(type1, type2)
+
+
+def can_cast(from_, to):
+    order = {0: 0, 1: 1, 2: 2, 3: 3}
+    return order[from_._rank] <= order[to._rank]
+
+
+def meshgrid(*tensors, indexing='ij'):
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tensors[0]
+    n = len(tensors)
+    shape = [t.numel() for t in tensors]
+    if indexing == 'xy' and n >= 2:
+        shape[0], shape[1] = shape[1], shape[0]
+    out = []
+    for i, t in enumerate(tensors):
+        view = [1] * n
+        pos = i
+        if indexing == 'xy' and n >= 2 and i < 2:
+            pos = 1 - i
+        view[pos] = -1
+        out.append(t.reshape(view).expand(shape))
+    return tuple(out)
+
+
+def cdist(x1, x2, p=2.0):
+    diff = x1.unsqueeze(-2) - x2.unsqueeze(-3)
+    return diff.norm(p=p, dim=-1)
+
+
+def atleast_1d(t):
+    return t.reshape(1) if t.ndim == 0 else t
+
+
+def atleast_2d(t):
+    return t.reshape(1, -1) if t.ndim < 2 else t
+
+
+def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+    from .nn.functional import cosine_similarity as cs
+    return cs(x1, x2, dim, eps)
+
+
+def manual_seed_all(seed):
+    from .random import manual_seed
+    return manual_seed(seed)

@@ -1,0 +1,1948 @@
+"""The Tensor: a NumPy (or CuPy) array plus what autograd needs to know about it.
+
+A tensor holds
+* ``_data``    -- the array (views of a tensor are views of its array),
+* ``_rg``      -- whether it requires grad,
+* ``grad_fn``  -- the graph node that produced it (None for leaves),
+* ``grad``     -- the accumulated gradient (leaves, or after retain_grad()).
+
+Every method that computes something calls a primitive from ``nbtorch/ops``;
+this file only checks arguments, applies torch's type promotion and picks the
+primitive.  Rarely used fields (version counter, hooks, ...) live as class
+defaults so that creating a tensor stays cheap.
+"""
+import builtins
+import numbers
+
+import numpy as np
+
+from . import _backend, _dtype
+from ._device import device as _device_cls, CPU
+from ._size import Size
+from .autograd import grad_mode as _gm
+from .autograd import function as _fn
+from .ops import elementwise as E, reduce as R, movement as M, linalg as L
+from .ops._util import canonical_dim, canonical_dims
+from . import return_types
+
+_new = object.__new__
+_ndarray = np.ndarray
+_generic = np.generic
+
+# torch's "legacy" type names used in error messages (Float, Long, ...)
+_LEGACY = {'float32': 'Float', 'float64': 'Double', 'float16': 'Half', 'int64': 'Long', 'int32': 'Int',
+           'int16': 'Short', 'int8': 'Char', 'uint8': 'Byte', 'bool': 'Bool',
+           'complex64': 'ComplexFloat', 'complex128': 'ComplexDouble'}
+
+
+def _legacy(np_dtype):
+    return _LEGACY[np.dtype(np_dtype).name]
+
+
+def _shape_arg(shape):
+    """Accept f(2, 3), f((2, 3)), f([2, 3]) and f(torch.Size([2, 3]))."""
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = shape[0]
+    return tuple(int(s) for s in shape)
+
+
+_counter = _fn.version_counter
+
+
+class Tensor:
+    __slots__ = ('_data', '_rg', 'grad', 'grad_fn', '__dict__', '__weakref__')
+    # rarely set: class defaults, stored per instance only when changed
+    _output_nr = 0
+    _vc = None          # version counter, a one-element list shared by views
+    _base = None        # the tensor this one is a view of
+    _accumulator = None
+    _retain = False
+    _hooks = None
+    _post_acc_hooks = None
+    __array_priority__ = 1000   # numpy scalars defer to our reflected operators
+
+    # ------------------------------------------------------------------ creation
+    def __new__(cls, *args, **kwargs):
+        return _new(cls)
+
+    def __init__(self, *args, dtype=None, device=None):
+        """``torch.Tensor(data)`` / ``torch.Tensor(2, 3)``: float32 by default, as torch's legacy constructor."""
+        if len(args) == 1 and not isinstance(args[0], numbers.Integral):
+            from ._creation import tensor as _tensor
+            src = _tensor(args[0], dtype=dtype or _dtype.get_default_dtype(), device=device)
+            data = src._data
+        else:
+            data = np.zeros(_shape_arg(args) if args else (0,), (dtype or _dtype.get_default_dtype()).np)
+        self._data = data
+        self._rg = False
+        self.grad = None
+        self.grad_fn = None
+
+    @staticmethod
+    def _wrap(arr):
+        """A new tensor around ``arr`` without copying (internal)."""
+        t = _new(Tensor)
+        if type(arr) is not _ndarray and isinstance(arr, _generic):
+            arr = np.asarray(arr)
+        t._data = arr
+        t._rg = False
+        t.grad = None
+        t.grad_fn = None
+        return t
+
+    def _make_like(self, arr):
+        return Tensor._wrap(arr)
+
+    # ------------------------------------------------------------------ attributes
+    @property
+    def shape(self):
+        return Size(self._data.shape)
+
+    def size(self, dim=None):
+        if dim is None:
+            return Size(self._data.shape)
+        return self._data.shape[canonical_dim(dim, self._data.ndim)]
+
+    def dim(self):
+        return self._data.ndim
+
+    ndimension = dim
+
+    @property
+    def ndim(self):
+        return self._data.ndim
+
+    def numel(self):
+        return int(self._data.size)
+
+    nelement = numel
+
+    @property
+    def dtype(self):
+        return _dtype.from_numpy(self._data.dtype)
+
+    @property
+    def device(self):
+        if type(self._data) is _ndarray:
+            return CPU
+        return _device_cls('cuda', _backend.device_index(self._data))
+
+    @property
+    def is_cuda(self):
+        return type(self._data) is not _ndarray
+
+    @property
+    def is_cpu(self):
+        return type(self._data) is _ndarray
+
+    @property
+    def is_floating_point_(self):
+        return self._data.dtype.kind == 'f'
+
+    def is_floating_point(self):
+        return self._data.dtype.kind == 'f'
+
+    def is_complex(self):
+        return self._data.dtype.kind == 'c'
+
+    @property
+    def requires_grad(self):
+        return self._rg
+
+    @requires_grad.setter
+    def requires_grad(self, value):
+        self.requires_grad_(value)
+
+    def requires_grad_(self, requires_grad=True):
+        if self.grad_fn is not None and not requires_grad:
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables. If you want to use a computed "
+                "variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().")
+        if requires_grad and self._data.dtype.kind not in 'fc':
+            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+        self._rg = bool(requires_grad)
+        return self
+
+    @property
+    def is_leaf(self):
+        return self.grad_fn is None
+
+    @property
+    def output_nr(self):
+        return self._output_nr
+
+    @property
+    def _version(self):
+        return 0 if self._vc is None else self._vc[0]
+
+    def _bump_version(self):
+        _counter(self)[0] += 1
+
+    @property
+    def data(self):
+        """The same storage, detached from the graph (torch's ``.data``; prefer ``detach()``)."""
+        t = Tensor._wrap(self._data)
+        t._base = self._base
+        return t
+
+    @data.setter
+    def data(self, value):
+        self._data = value._data if isinstance(value, Tensor) else np.asarray(value)
+
+    @property
+    def retains_grad(self):
+        return self._retain
+
+    @property
+    def T(self):
+        return self.permute(*range(self._data.ndim - 1, -1, -1))
+
+    @property
+    def mT(self):
+        if self._data.ndim < 2:
+            raise RuntimeError(f"tensor.mT is only supported on matrices or batches of matrices. "
+                               f"Got {self._data.ndim}-D tensor.")
+        return self.transpose(-2, -1)
+
+    @property
+    def H(self):
+        return self.T.conj()
+
+    def conj(self):
+        return self
+
+    def item(self):
+        if self._data.size != 1:
+            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
+        return self._data.reshape(-1)[0].item() if self.is_cpu else _backend.to_host(self._data).item()
+
+    def tolist(self):
+        return _backend.to_host(self._data).tolist()
+
+    def is_contiguous(self, memory_format=None):
+        return bool(self._data.flags.c_contiguous)
+
+    def stride(self, dim=None):
+        st = tuple(s // self._data.itemsize for s in self._data.strides)
+        if self._data.size <= 1 or 0 in self._data.shape:
+            # NumPy gives 0 or odd strides here; torch reports the contiguous ones
+            st, acc = [], 1
+            for s in reversed(self._data.shape):
+                st.append(acc)
+                acc *= max(s, 1)
+            st = tuple(reversed(st))
+        return st if dim is None else st[canonical_dim(dim, self._data.ndim)]
+
+    def storage_offset(self):
+        if self._base is None:
+            return 0
+        b = self._base._data
+        return (self._data.__array_interface__['data'][0] - b.__array_interface__['data'][0]) // self._data.itemsize
+
+    def data_ptr(self):
+        return self._data.__array_interface__['data'][0] if self.is_cpu else self._data.data.ptr
+
+    def untyped_storage(self):
+        return self._base._data if self._base is not None else self._data
+
+    def element_size(self):
+        return self._data.itemsize
+
+    def __len__(self):
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return iter(self.unbind(0))
+
+    def __hash__(self):
+        return id(self)
+
+    def __bool__(self):
+        if self._data.size != 1:
+            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self._data)
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __index__(self):
+        if self._data.dtype.kind not in 'iub' or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self.item())
+
+    def __complex__(self):
+        return complex(self.item())
+
+    def __format__(self, spec):
+        if self._data.ndim == 0:
+            return self.item().__format__(spec)
+        return object.__format__(self, spec)
+
+    def __array__(self, dtype=None, copy=None):
+        if self._rg:
+            # numpy's conversion goes through .numpy() in torch too
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+        arr = _backend.to_host(self._data)
+        return arr if dtype is None else arr.astype(dtype)
+
+    def __repr__(self, *, tensor_contents=None):
+        from ._tensor_str import _str
+        return _str(self, tensor_contents=tensor_contents)
+
+    def __reduce_ex__(self, proto):
+        from .serialization import _rebuild_tensor_for_pickle
+        return (_rebuild_tensor_for_pickle, (_backend.to_host(self._data), self._rg))
+
+    def __deepcopy__(self, memo):
+        if not self.is_leaf:
+            raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support the "
+                               "deepcopy protocol at the moment.  If you were attempting to deepcopy a "
+                               "module, this may be because of a torch.nn.utils.weight_norm usage, see "
+                               "https://github.com/pytorch/pytorch/pull/103001")
+        if id(self) in memo:
+            return memo[id(self)]
+        new = type(self).__new__(type(self))
+        new._data = self._data.copy()
+        new._rg = self._rg
+        new.grad = None if self.grad is None else self.grad.__deepcopy__(memo)
+        new.grad_fn = None
+        if hasattr(self, '__dict__'):
+            for k, v in self.__dict__.items():
+                if k not in ('_vc', '_base', '_accumulator', '_hooks'):
+                    setattr(new, k, v)
+        memo[id(self)] = new
+        return new
+
+    # ------------------------------------------------------------------ autograd
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        from .autograd import backward as _backward
+        _backward(self, gradient, retain_graph=retain_graph, create_graph=create_graph, inputs=inputs)
+
+    def retain_grad(self):
+        if not self._rg:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self.grad_fn is None or self._retain:
+            return
+        self._retain = True
+        from .autograd.engine import register_retain
+        register_retain(self)
+
+    def register_hook(self, hook):
+        if not self._rg:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self._hooks is None:
+            self._hooks = []
+            if self.grad_fn is not None and not self._retain:
+                from .autograd.engine import register_retain
+                register_retain(self)
+        self._hooks.append(hook)
+        return _fn._RemovableHandle(self._hooks, hook)
+
+    def register_post_accumulate_grad_hook(self, hook):
+        if self._post_acc_hooks is None:
+            self._post_acc_hooks = []
+        self._post_acc_hooks.append(hook)
+        return _fn._RemovableHandle(self._post_acc_hooks, hook)
+
+    def detach(self):
+        t = Tensor._wrap(self._data)
+        t._base = self._base if self._base is not None else self
+        t._vc = _counter(self)
+        return t
+
+    def detach_(self):
+        if self._base is not None and self._base._rg:
+            raise RuntimeError("Can't detach views in-place. Use detach() instead. ")
+        self.grad_fn = None
+        self._rg = False
+        return self
+
+    # ------------------------------------------------------------------ conversion
+    def numpy(self, *, force=False):
+        if self._rg and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+        if type(self._data) is not _ndarray:
+            if not force:
+                raise TypeError("can't convert cuda:0 device type tensor to numpy. Use Tensor.cpu() to copy the "
+                                "tensor to host memory first.")
+            return _backend.to_host(self._data)
+        return self._data
+
+    def to(self, *args, **kwargs):
+        """to(dtype) / to(device) / to(device, dtype) / to(other), plus non_blocking and copy."""
+        dtype = kwargs.pop('dtype', None)
+        dev = kwargs.pop('device', None)
+        copy = kwargs.pop('copy', False)
+        kwargs.pop('non_blocking', None)
+        kwargs.pop('memory_format', None)
+        if kwargs:
+            raise TypeError(f"to() received an invalid combination of arguments - got unexpected {list(kwargs)}")
+        for a in args:
+            if isinstance(a, Tensor):
+                dtype, dev = a.dtype, a.device
+            elif isinstance(a, _dtype.dtype):
+                dtype = a
+            elif isinstance(a, (str, _device_cls, int)) and not isinstance(a, bool):
+                dev = a
+            elif a is None:
+                continue
+            else:
+                dtype = _dtype.as_dtype(a)
+        out = self
+        if dev is not None:
+            out = out._to_device(_device_cls(dev))
+        if dtype is not None and _dtype.as_dtype(dtype).np != out._data.dtype:
+            out = E.ToCopy.apply(out, dtype=_dtype.as_dtype(dtype).np)
+        if copy and out is self:
+            out = self.clone()
+        return out
+
+    def _to_device(self, dev):
+        if dev.type == 'cuda':
+            if self.is_cuda and (dev.index is None or dev.index == _backend.device_index(self._data)):
+                return self
+            return _DeviceCopy.apply(self, target=('cuda', dev.index))
+        if self.is_cpu:
+            return self
+        return _DeviceCopy.apply(self, target=('cpu', None))
+
+    def cpu(self, memory_format=None):
+        return self._to_device(CPU)
+
+    def cuda(self, device=None, non_blocking=False):
+        return self._to_device(_device_cls('cuda', device if isinstance(device, int) else None)
+                               if not isinstance(device, (str, _device_cls)) else _device_cls(device))
+
+    def type(self, dtype=None, non_blocking=False):
+        if dtype is None:
+            prefix = 'torch.cuda.' if self.is_cuda else 'torch.'
+            return prefix + _legacy(self._data.dtype) + 'Tensor'
+        if isinstance(dtype, str):
+            name = dtype.split('.')[-1].replace('Tensor', '')
+            inv = {v: k for k, v in _LEGACY.items()}
+            dtype = _dtype.as_dtype(inv[name])
+        return self.to(dtype)
+
+    def float(self):
+        return self.to(_dtype.float32)
+
+    def double(self):
+        return self.to(_dtype.float64)
+
+    def half(self):
+        return self.to(_dtype.float16)
+
+    def long(self):
+        return self.to(_dtype.int64)
+
+    def int(self):
+        return self.to(_dtype.int32)
+
+    def short(self):
+        return self.to(_dtype.int16)
+
+    def char(self):
+        return self.to(_dtype.int8)
+
+    def byte(self):
+        return self.to(_dtype.uint8)
+
+    def bool(self):
+        return self.to(_dtype.bool_)
+
+    def type_as(self, other):
+        return self.to(other.dtype)
+
+    def clone(self, memory_format=None):
+        return E.Clone.apply(self)
+
+    def contiguous(self, memory_format=None):
+        return self if self._data.flags.c_contiguous else E.Clone.apply(self)
+
+    # ------------------------------------------------------------------ arithmetic
+    def __add__(self, other):
+        return _binary(E.Add, self, other)
+
+    def __radd__(self, other):
+        return _binary(E.Add, self, other, reflected=True)
+
+    def __sub__(self, other):
+        return _binary(E.Sub, self, other)
+
+    def __rsub__(self, other):
+        out = _binary(E.Sub, self, other, reflected=True)
+        if out.grad_fn is not None:
+            out.grad_fn._backward_name = 'RsubBackward1'
+        return out
+
+    def __mul__(self, other):
+        return _binary(E.Mul, self, other)
+
+    def __rmul__(self, other):
+        return _binary(E.Mul, self, other, reflected=True)
+
+    def __truediv__(self, other):
+        return _binary(E.Div, self, other, floating=True)
+
+    def __rtruediv__(self, other):
+        return _binary(E.Div, self, other, reflected=True, floating=True)
+
+    def __floordiv__(self, other):
+        return _nondiff(np.floor_divide, self, other)
+
+    def __rfloordiv__(self, other):
+        return _nondiff(np.floor_divide, self, other, reflected=True)
+
+    def __mod__(self, other):
+        return _binary(E.Remainder, self, other)
+
+    def __rmod__(self, other):
+        return _binary(E.Remainder, self, other, reflected=True)
+
+    def __pow__(self, exponent):
+        return pow(self, exponent)
+
+    def __rpow__(self, base):
+        if isinstance(base, Tensor):
+            return pow(base, self)
+        if self._data.dtype.kind not in 'fc' and isinstance(base, float):
+            return E.RPowScalar.apply(self.to(_dtype.get_default_dtype()), base=base)
+        return E.RPowScalar.apply(self, base=self._data.dtype.type(base))
+
+    def __matmul__(self, other):
+        return matmul(self, other)
+
+    def __rmatmul__(self, other):
+        return matmul(_as_tensor_like(other, self), self)
+
+    def __neg__(self):
+        if self._data.dtype == np.bool_:
+            raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are "
+                               "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+        return E.Neg.apply(self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return E.Abs.apply(self)
+
+    def __invert__(self):
+        if self._data.dtype.kind == 'f':
+            raise TypeError("ufunc 'invert' not supported for the input types")
+        return Tensor._wrap(~self._data)
+
+    def __and__(self, other):
+        return _nondiff(np.bitwise_and, self, other)
+
+    __rand__ = __and__
+
+    def __or__(self, other):
+        return _nondiff(np.bitwise_or, self, other)
+
+    __ror__ = __or__
+
+    def __xor__(self, other):
+        return _nondiff(np.bitwise_xor, self, other)
+
+    __rxor__ = __xor__
+
+    # comparisons give bool tensors and are not differentiable
+    def __eq__(self, other):
+        return _compare(np.equal, self, other)
+
+    def __ne__(self, other):
+        return _compare(np.not_equal, self, other)
+
+    def __lt__(self, other):
+        return _compare(np.less, self, other)
+
+    def __le__(self, other):
+        return _compare(np.less_equal, self, other)
+
+    def __gt__(self, other):
+        return _compare(np.greater, self, other)
+
+    def __ge__(self, other):
+        return _compare(np.greater_equal, self, other)
+
+    eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
+    greater, less, greater_equal, less_equal, not_equal = gt, lt, ge, le, ne
+
+    def equal(self, other):
+        return self.shape == other.shape and bool((self._data == other._data).all())
+
+    def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+        return bool(np.allclose(self._data, _raw(other), rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+    def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+        return Tensor._wrap(np.isclose(self._data, _raw(other), rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+    def add(self, other, *, alpha=1):
+        return self + (other * alpha if alpha != 1 else other)
+
+    def sub(self, other, *, alpha=1):
+        return self - (other * alpha if alpha != 1 else other)
+
+    subtract = sub
+
+    def rsub(self, other, *, alpha=1):
+        return other - self * alpha
+
+    def mul(self, other):
+        return self * other
+
+    multiply = mul
+
+    def div(self, other, *, rounding_mode=None):
+        if rounding_mode is None:
+            return self / other
+        if rounding_mode == 'floor':
+            return self // other
+        if rounding_mode == 'trunc':
+            out = self / other
+            return Tensor._wrap(np.trunc(out._data).astype(_result_np(self, other)))
+        raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
+
+    divide = true_divide = div
+
+    def floor_divide(self, other):
+        return self // other
+
+    def remainder(self, other):
+        return self % other
+
+    def fmod(self, other):
+        return _nondiff(np.fmod, self, other)
+
+    def pow(self, exponent):
+        return pow(self, exponent)
+
+    def neg(self):
+        return -self
+
+    negative = neg
+
+    def abs(self):
+        return E.Abs.apply(self)
+
+    absolute = abs
+
+    def exp(self):
+        return E.Exp.apply(_floating(self))
+
+    def log(self):
+        return E.Log.apply(_floating(self))
+
+    def log1p(self):
+        return E.Log1P.apply(_floating(self))
+
+    def log2(self):
+        return self.log() / float(np.log(2.0))
+
+    def log10(self):
+        return self.log() / float(np.log(10.0))
+
+    def expm1(self):
+        return self.exp() - 1
+
+    def sqrt(self):
+        return E.Sqrt.apply(_floating(self))
+
+    def rsqrt(self):
+        return E.Rsqrt.apply(_floating(self))
+
+    def square(self):
+        return self * self
+
+    def reciprocal(self):
+        return E.Reciprocal.apply(_floating(self))
+
+    def sin(self):
+        return E.Sin.apply(_floating(self))
+
+    def cos(self):
+        return E.Cos.apply(_floating(self))
+
+    def tan(self):
+        return self.sin() / self.cos()
+
+    def tanh(self):
+        return E.Tanh.apply(_floating(self))
+
+    def sigmoid(self):
+        return E.Sigmoid.apply(_floating(self))
+
+    def relu(self):
+        return E.Relu.apply(self)
+
+    def sign(self):
+        return E.Sign.apply(self)
+
+    sgn = sign
+
+    def floor(self):
+        return E.Floor.apply(self) if self._data.dtype.kind == 'f' else self.clone()
+
+    def ceil(self):
+        return E.Ceil.apply(self) if self._data.dtype.kind == 'f' else self.clone()
+
+    def trunc(self):
+        return E.Trunc.apply(self) if self._data.dtype.kind == 'f' else self.clone()
+
+    fix = trunc
+
+    def frac(self):
+        return self - self.trunc()
+
+    def round(self, *, decimals=0):
+        return E.Round.apply(self, decimals=decimals)
+
+    def clamp(self, min=None, max=None):
+        if min is None and max is None:
+            raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+        if isinstance(min, Tensor) or isinstance(max, Tensor):
+            out = self
+            if min is not None:
+                out = maximum(out, min)
+            if max is not None:
+                out = minimum(out, max)
+            return out
+        src = self
+        if self._data.dtype.kind != 'f' and (isinstance(min, float) or isinstance(max, float)):
+            src = self.to(_dtype.get_default_dtype())
+        return E.Clamp.apply(src, min=min, max=max)
+
+    clip = clamp
+
+    def clamp_min(self, min):
+        return self.clamp(min=min)
+
+    def clamp_max(self, max):
+        return self.clamp(max=max)
+
+    def maximum(self, other):
+        return maximum(self, other)
+
+    def minimum(self, other):
+        return minimum(self, other)
+
+    def lerp(self, end, weight):
+        return self + weight * (end - self)
+
+    def logical_not(self):
+        return Tensor._wrap(np.logical_not(self._data))
+
+    def logical_and(self, other):
+        return Tensor._wrap(np.logical_and(self._data, _raw(other)))
+
+    def logical_or(self, other):
+        return Tensor._wrap(np.logical_or(self._data, _raw(other)))
+
+    def logical_xor(self, other):
+        return Tensor._wrap(np.logical_xor(self._data, _raw(other)))
+
+    def isnan(self):
+        return Tensor._wrap(np.isnan(self._data))
+
+    def isinf(self):
+        return Tensor._wrap(np.isinf(self._data))
+
+    def isfinite(self):
+        return Tensor._wrap(np.isfinite(self._data))
+
+    def nan_to_num(self, nan=0.0, posinf=None, neginf=None):
+        return Tensor._wrap(np.nan_to_num(self._data, nan=nan, posinf=posinf, neginf=neginf))
+
+    # ------------------------------------------------------------------ in place
+    def _inplace(self, result):
+        """Write ``result`` (computed out of place from ``self``) into self's storage."""
+        recording = result.grad_fn is not None
+        if _gm.enabled and (recording or self._rg):
+            if self._rg and self.grad_fn is None:
+                raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+            base = self._base
+            if base is not None and base._rg:
+                if base.grad_fn is None:
+                    raise RuntimeError("a view of a leaf Variable that requires grad is being used in an "
+                                       "in-place operation.")
+                raise RuntimeError(
+                    "nbtorch does not record in-place operations on views of tensors that are part of an "
+                    "autograd graph. Write it out of place instead, e.g. with torch.where(...) or torch.cat(...).")
+        rd, sd = result._data, self._data
+        if rd.dtype != sd.dtype and not _can_cast(rd.dtype, sd.dtype):
+            raise RuntimeError(f"result type {_legacy(rd.dtype)} can't be cast to the desired output type "
+                               f"{_legacy(sd.dtype)}")
+        if rd.shape != sd.shape:
+            try:
+                np.broadcast_shapes(rd.shape, sd.shape) == sd.shape or (_ for _ in ()).throw(ValueError)
+            except ValueError:
+                raise RuntimeError(f"output with shape {list(sd.shape)} doesn't match the broadcast shape "
+                                   f"{list(np.broadcast_shapes(rd.shape, sd.shape))}") from None
+        if recording:
+            node = result.grad_fn
+            saved = node.saved_tensors_raw
+            if saved is not None:  # the node must keep self's old values, not see them overwritten
+                node.saved_tensors_raw = tuple(s.copy() if s is sd else s for s in saved)
+                if node._versions:
+                    node._versions = [v for v in node._versions if v[2] is not sd]
+        sd[...] = rd
+        _counter(self)[0] += 1
+        if recording:
+            self.grad_fn = result.grad_fn
+            self._rg = True
+            self._output_nr = result._output_nr
+        return self
+
+    def add_(self, other, *, alpha=1):
+        return self._inplace(self.add(other, alpha=alpha))
+
+    def sub_(self, other, *, alpha=1):
+        return self._inplace(self.sub(other, alpha=alpha))
+
+    subtract_ = sub_
+
+    def mul_(self, other):
+        return self._inplace(self * other)
+
+    multiply_ = mul_
+
+    def div_(self, other, *, rounding_mode=None):
+        return self._inplace(self.div(other, rounding_mode=rounding_mode))
+
+    divide_ = true_divide_ = div_
+
+    def pow_(self, exponent):
+        return self._inplace(self ** exponent)
+
+    def neg_(self):
+        return self._inplace(-self)
+
+    def abs_(self):
+        return self._inplace(self.abs())
+
+    def exp_(self):
+        return self._inplace(self.exp())
+
+    def log_(self):
+        return self._inplace(self.log())
+
+    def sqrt_(self):
+        return self._inplace(self.sqrt())
+
+    def sigmoid_(self):
+        return self._inplace(self.sigmoid())
+
+    def tanh_(self):
+        return self._inplace(self.tanh())
+
+    def relu_(self):
+        return self._inplace(self.relu())
+
+    def floor_(self):
+        return self._inplace(self.floor())
+
+    def ceil_(self):
+        return self._inplace(self.ceil())
+
+    def round_(self, *, decimals=0):
+        return self._inplace(self.round(decimals=decimals))
+
+    def clamp_(self, min=None, max=None):
+        return self._inplace(self.clamp(min, max))
+
+    clip_ = clamp_
+
+    def clamp_min_(self, min):
+        return self._inplace(self.clamp(min=min))
+
+    def clamp_max_(self, max):
+        return self._inplace(self.clamp(max=max))
+
+    def remainder_(self, other):
+        return self._inplace(self % other)
+
+    def lerp_(self, end, weight):
+        return self._inplace(self.lerp(end, weight))
+
+    def addcmul_(self, tensor1, tensor2, *, value=1):
+        return self._inplace(self + value * tensor1 * tensor2)
+
+    def addcdiv_(self, tensor1, tensor2, *, value=1):
+        return self._inplace(self + value * tensor1 / tensor2)
+
+    def addcmul(self, tensor1, tensor2, *, value=1):
+        return self + value * tensor1 * tensor2
+
+    def addcdiv(self, tensor1, tensor2, *, value=1):
+        return self + value * tensor1 / tensor2
+
+    def masked_fill_(self, mask, value):
+        return self._inplace(self.masked_fill(mask, value))
+
+    def zero_(self):
+        return self.fill_(0)
+
+    def fill_(self, value):
+        if isinstance(value, Tensor):
+            if value._data.ndim:
+                raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
+                                   f"{value._data.ndim} dimensions.")
+            if value._rg and _gm.enabled:
+                return self._inplace(value.expand_as(self) + self * 0)
+            value = value.item()
+        if _gm.enabled and self._rg:
+            return self._inplace(self * 0 + value)
+        self._data[...] = value
+        _counter(self)[0] += 1
+        return self
+
+    def copy_(self, src, non_blocking=False):
+        src = src if isinstance(src, Tensor) else Tensor._wrap(np.asarray(src))
+        if src.is_cuda != self.is_cuda:
+            src = src.to(self.device)
+        if _gm.enabled and (self._rg or src._rg):
+            return self._inplace(src.to(self.dtype).expand_as(self) + self.detach() * 0)
+        np.copyto(self._data, src._data.astype(self._data.dtype, copy=False)) if self.is_cpu else \
+            self._data.__setitem__(Ellipsis, src._data)
+        _counter(self)[0] += 1
+        return self
+
+    def __iadd__(self, other):
+        return self.add_(other)
+
+    def __isub__(self, other):
+        return self.sub_(other)
+
+    def __imul__(self, other):
+        return self.mul_(other)
+
+    def __itruediv__(self, other):
+        return self.div_(other)
+
+    def __ifloordiv__(self, other):
+        return self._inplace(self // other)
+
+    def __imod__(self, other):
+        return self.remainder_(other)
+
+    def __ipow__(self, other):
+        return self.pow_(other)
+
+    def __iand__(self, other):
+        return self._inplace(self & other)
+
+    def __ior__(self, other):
+        return self._inplace(self | other)
+
+    # ------------------------------------------------------------------ reductions
+    def sum(self, dim=None, keepdim=False, *, dtype=None):
+        d = self._data
+        axes = canonical_dims(dim, d.ndim) if dim is not None and dim != () else None
+        np_dt = _dtype.as_dtype(dtype).np if dtype is not None else (np.int64 if d.dtype.kind in 'biu' else None)
+        src = self
+        if np_dt is not None and src._data.dtype != np_dt and src._data.dtype.kind in 'fc':
+            src = src.to(np_dt)
+            np_dt = None
+        return R.Sum.apply(src, axes=axes, keepdim=keepdim, dtype=np_dt)
+
+    def nansum(self, dim=None, keepdim=False):
+        return self.where(~self.isnan(), 0).sum(dim, keepdim)
+
+    def mean(self, dim=None, keepdim=False, *, dtype=None):
+        if dtype is not None:
+            return self.to(dtype).mean(dim, keepdim)
+        if self._data.dtype.kind not in 'fc':
+            raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either a floating "
+                               f"point or complex dtype. Got: {_legacy(self._data.dtype)}")
+        axes = canonical_dims(dim, self._data.ndim) if dim is not None and dim != () else None
+        return R.Mean.apply(self, axes=axes, keepdim=keepdim)
+
+    def nanmean(self, dim=None, keepdim=False):
+        mask = ~self.isnan()
+        return self.where(mask, 0).sum(dim, keepdim) / mask.sum(dim, keepdim)
+
+    def prod(self, dim=None, keepdim=False, *, dtype=None):
+        src = self if dtype is None else self.to(dtype)
+        if src._data.dtype.kind in 'biu':
+            src = src.long()
+        axis = None if dim is None else canonical_dim(dim, self._data.ndim)
+        return R.Prod.apply(src, axis=axis, keepdim=keepdim)
+
+    def _minmax(self, fn_all, fn_dim, elementwise, name, dim=None, keepdim=False):
+        if isinstance(dim, Tensor):
+            return elementwise(self, dim)
+        if dim is None:
+            if self._data.size == 0:
+                raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
+                                   f"Specify the reduction dim with the 'dim' argument.")
+            return fn_all.apply(self)
+        dim = canonical_dim(dim, self._data.ndim)
+        if self._data.ndim == 0:
+            return getattr(return_types, name)((self.clone(), Tensor._wrap(np.array(0))))
+        vals, idx = fn_dim.apply(self, dim=dim, keepdim=keepdim)
+        return getattr(return_types, name)((vals, idx))
+
+    def max(self, dim=None, keepdim=False):
+        return self._minmax(R.Max, R.Max, maximum, 'max', dim, keepdim)
+
+    def min(self, dim=None, keepdim=False):
+        return self._minmax(R.Min, R.Min, minimum, 'min', dim, keepdim)
+
+    def amax(self, dim=(), keepdim=False):
+        axes = canonical_dims(dim, self._data.ndim) if dim not in (None, ()) else None
+        return R.AMax.apply(self, axes=axes, keepdim=keepdim)
+
+    def amin(self, dim=(), keepdim=False):
+        axes = canonical_dims(dim, self._data.ndim) if dim not in (None, ()) else None
+        return R.AMin.apply(self, axes=axes, keepdim=keepdim)
+
+    def argmax(self, dim=None, keepdim=False):
+        return _arg_reduce(np.argmax, self, dim, keepdim)
+
+    def argmin(self, dim=None, keepdim=False):
+        return _arg_reduce(np.argmin, self, dim, keepdim)
+
+    def _var(self, dim, unbiased, keepdim, correction, take_sqrt):
+        if self._data.dtype.kind not in 'fc':
+            name = 'std' if take_sqrt else 'var'
+            raise RuntimeError(f"{name}(): input dtype should be either floating point or complex dtypes. "
+                               f"Got {_legacy(self._data.dtype)} instead.")
+        if isinstance(dim, bool):       # x.std(False): the old ``unbiased`` positional
+            unbiased, dim = dim, None
+        if correction is None:
+            correction = 1 if unbiased in (None, True) else 0
+        axes = canonical_dims(dim, self._data.ndim) if dim is not None else None
+        return R.Var.apply(self, axes=axes, correction=correction, keepdim=keepdim, take_sqrt=take_sqrt)
+
+    def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
+        return self._var(dim, unbiased, keepdim, correction, False)
+
+    def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
+        return self._var(dim, unbiased, keepdim, correction, True)
+
+    def norm(self, p='fro', dim=None, keepdim=False, dtype=None):
+        if p == 'fro' or p == 2:
+            sq = self * self
+            return sq.sum(dim, keepdim).sqrt()
+        if p == 1:
+            return self.abs().sum(dim, keepdim)
+        if p in (float('inf'), 'inf'):
+            return self.abs().amax(dim if dim is not None else (), keepdim)
+        if p == 0:
+            return (self != 0).to(self.dtype).sum(dim, keepdim)
+        return (self.abs() ** p).sum(dim, keepdim) ** (1.0 / p)
+
+    def logsumexp(self, dim, keepdim=False):
+        axes = canonical_dims(dim, self._data.ndim)
+        return R.LogSumExp.apply(_floating(self), axes=axes, keepdim=keepdim)
+
+    def all(self, dim=None, keepdim=False):
+        return Tensor._wrap(np.asarray(self._data.all(axis=_opt_axes(dim, self), keepdims=keepdim)))
+
+    def any(self, dim=None, keepdim=False):
+        return Tensor._wrap(np.asarray(self._data.any(axis=_opt_axes(dim, self), keepdims=keepdim)))
+
+    def count_nonzero(self, dim=None):
+        return Tensor._wrap(np.asarray(np.count_nonzero(self._data, axis=_opt_axes(dim, self)), np.int64))
+
+    def softmax(self, dim, dtype=None):
+        src = self.to(dtype) if dtype is not None else _floating(self)
+        return R.Softmax.apply(src, dim=canonical_dim(dim, self._data.ndim))
+
+    def log_softmax(self, dim, dtype=None):
+        src = self.to(dtype) if dtype is not None else _floating(self)
+        return R.LogSoftmax.apply(src, dim=canonical_dim(dim, self._data.ndim))
+
+    def cumsum(self, dim, *, dtype=None):
+        np_dt = _dtype.as_dtype(dtype).np if dtype is not None else (np.int64 if self._data.dtype.kind in 'biu' else None)
+        return R.CumSum.apply(self, dim=canonical_dim(dim, max(self._data.ndim, 1)) if self._data.ndim else 0,
+                              dtype=np_dt) if self._data.ndim else self.clone()
+
+    def cumprod(self, dim, *, dtype=None):
+        src = self.to(dtype) if dtype is not None else (self.long() if self._data.dtype.kind in 'biu' else self)
+        return R.CumProd.apply(src, dim=canonical_dim(dim, self._data.ndim)) if self._data.ndim else src.clone()
+
+    # ------------------------------------------------------------------ linear algebra
+    def matmul(self, other):
+        return matmul(self, other)
+
+    def mm(self, mat2):
+        if self._data.ndim != 2:
+            raise RuntimeError(f"self must be a matrix")
+        if mat2._data.ndim != 2:
+            raise RuntimeError(f"mat2 must be a matrix")
+        return matmul(self, mat2)
+
+    def bmm(self, mat2):
+        if self._data.ndim != 3:
+            raise RuntimeError(f"batch1 must be a 3D tensor")
+        if mat2._data.ndim != 3:
+            raise RuntimeError(f"batch2 must be a 3D tensor")
+        return matmul(self, mat2)
+
+    def mv(self, vec):
+        if self._data.ndim != 2 or vec._data.ndim != 1:
+            raise RuntimeError(f"vector + matrix @ vector expected, got {self._data.ndim}, {vec._data.ndim}")
+        return matmul(self, vec)
+
+    def dot(self, other):
+        if self._data.ndim != 1 or other._data.ndim != 1:
+            raise RuntimeError(f"1D tensors expected, but got {self._data.ndim}D and {other._data.ndim}D tensors")
+        return matmul(self, other)
+
+    inner = dot
+
+    def outer(self, vec2):
+        return self.unsqueeze(1) * vec2.unsqueeze(0)
+
+    ger = outer
+
+    # ------------------------------------------------------------------ shape
+    def view(self, *shape):
+        if len(shape) == 1 and isinstance(shape[0], _dtype.dtype):
+            return Tensor._wrap(self._data.view(shape[0].np))
+        shape = _infer_shape(_shape_arg(shape), self._data.size)
+        if shape == self._data.shape:
+            return M.View.apply(self, shape=shape)
+        return M.View.apply(self, shape=shape)
+
+    def view_as(self, other):
+        return self.view(other.shape)
+
+    def reshape(self, *shape):
+        shape = _infer_shape(_shape_arg(shape), self._data.size)
+        if self._data.flags.c_contiguous or _view_possible(self._data, shape):
+            return M.View.apply(self, shape=shape)
+        return M.Reshape.apply(self, shape=shape)
+
+    def reshape_as(self, other):
+        return self.reshape(other.shape)
+
+    def flatten(self, start_dim=0, end_dim=-1):
+        nd = self._data.ndim
+        if nd == 0:
+            return self.reshape(1)
+        s, e = canonical_dim(start_dim, nd), canonical_dim(end_dim, nd)
+        if s > e:
+            raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+        if s == e:
+            return self
+        shp = self._data.shape
+        return self.reshape(shp[:s] + (int(np.prod(shp[s:e + 1])),) + shp[e + 1:])
+
+    def unflatten(self, dim, sizes):
+        nd = self._data.ndim
+        d = canonical_dim(dim, nd)
+        shp = self._data.shape
+        sizes = list(sizes)
+        if -1 in sizes:
+            known = int(np.prod([s for s in sizes if s != -1]))
+            sizes[sizes.index(-1)] = shp[d] // known
+        if int(np.prod(sizes)) != shp[d]:
+            raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim "
+                               f"{dim} ({shp[d]}) in the input tensor")
+        return self.view(shp[:d] + tuple(sizes) + shp[d + 1:])
+
+    def squeeze(self, dim=None):
+        shp = self._data.shape
+        if dim is None:
+            new = tuple(s for s in shp if s != 1)
+            return M.Squeeze.apply(self, shape=new)
+        dims = canonical_dims(dim, self._data.ndim)
+        new = tuple(s for i, s in enumerate(shp) if not (i in dims and s == 1))
+        return M.Squeeze.apply(self, shape=new, name='SqueezeBackward1')
+
+    def unsqueeze(self, dim):
+        nd = self._data.ndim + 1
+        d = canonical_dim(dim, nd)
+        shp = self._data.shape
+        return M.Squeeze.apply(self, shape=shp[:d] + (1,) + shp[d:], name='UnsqueezeBackward0')
+
+    def permute(self, *dims):
+        dims = _shape_arg(dims)
+        nd = self._data.ndim
+        if len(dims) != nd:
+            raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does not match "
+                               f"the length of the desired ordering of dimensions i.e. input.dim() = {nd} is not "
+                               f"equal to len(dims) = {len(dims)}")
+        dims = tuple(canonical_dim(d, nd) for d in dims)
+        if len(set(dims)) != nd:
+            raise RuntimeError("permute(): duplicate dims are not allowed.")
+        return M.Permute.apply(self, dims=dims)
+
+    def transpose(self, dim0, dim1):
+        nd = self._data.ndim
+        if nd == 0:
+            return self.view(())
+        d0, d1 = canonical_dim(dim0, nd), canonical_dim(dim1, nd)
+        perm = list(range(nd))
+        perm[d0], perm[d1] = perm[d1], perm[d0]
+        return M.Permute.apply(self, dims=tuple(perm), name='TransposeBackward0')
+
+    swapaxes = swapdims = transpose
+
+    def t(self):
+        nd = self._data.ndim
+        if nd > 2:
+            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {nd}D")
+        return M.Permute.apply(self, dims=tuple(range(nd))[::-1], name='TBackward0')
+
+    def moveaxis(self, source, destination):
+        nd = self._data.ndim
+        order = [d for d in range(nd) if d != canonical_dim(source, nd)]
+        order.insert(canonical_dim(destination, nd), canonical_dim(source, nd))
+        return self.permute(*order)
+
+    movedim = moveaxis
+
+    def expand(self, *sizes):
+        sizes = _shape_arg(sizes)
+        shp = self._data.shape
+        if len(sizes) < len(shp):
+            raise RuntimeError(f"expand(torch.FloatTensor{{{list(shp)}}}, size={list(sizes)}): the number of sizes "
+                               f"provided ({len(sizes)}) must be greater or equal to the number of dimensions in "
+                               f"the tensor ({len(shp)})")
+        lead = len(sizes) - len(shp)
+        target = []
+        for i, s in enumerate(sizes):
+            if i < lead:
+                target.append(s)
+                continue
+            cur = shp[i - lead]
+            if s == -1:
+                s = cur
+            elif cur != 1 and s != cur:
+                raise RuntimeError(f"The expanded size of the tensor ({s}) must match the existing size ({cur}) at "
+                                   f"non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: "
+                                   f"{list(shp)}")
+            target.append(s)
+        return M.Expand.apply(self, shape=tuple(target))
+
+    def expand_as(self, other):
+        return self.expand(other.shape)
+
+    def broadcast_to(self, shape):
+        return self.expand(shape)
+
+    def repeat(self, *repeats):
+        repeats = _shape_arg(repeats)
+        if len(repeats) < self._data.ndim:
+            raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions "
+                               "of tensor")
+        return M.Repeat.apply(self, repeats=repeats)
+
+    def tile(self, *dims):
+        dims = _shape_arg(dims)
+        dims = (1,) * (self._data.ndim - len(dims)) + tuple(dims)
+        return self.repeat(*dims)
+
+    def repeat_interleave(self, repeats, dim=None, *, output_size=None):
+        reps = repeats._data if isinstance(repeats, Tensor) else repeats
+        if dim is not None:
+            dim = canonical_dim(dim, self._data.ndim)
+        return M.RepeatInterleave.apply(self, repeats=reps, dim=dim)
+
+    def flip(self, *dims):
+        dims = _shape_arg(dims)
+        return M.Flip.apply(self, dims=tuple(canonical_dim(d, self._data.ndim) for d in dims))
+
+    def fliplr(self):
+        return self.flip(1)
+
+    def flipud(self):
+        return self.flip(0)
+
+    def roll(self, shifts, dims=None):
+        return Tensor._wrap(np.roll(self._data, shifts, dims)) if not self._rg else _roll(self, shifts, dims)
+
+    def narrow(self, dim, start, length):
+        d = canonical_dim(dim, self._data.ndim)
+        start = int(start)
+        if start < 0:
+            start += self._data.shape[d]
+        if start + length > self._data.shape[d]:
+            raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size "
+                               f"({self._data.shape[d]}).")
+        idx = (slice(None),) * d + (slice(start, start + length),)
+        return M.IndexView.apply(self, idx=idx, basic=True, name='SliceBackward0')
+
+    def select(self, dim, index):
+        d = canonical_dim(dim, self._data.ndim)
+        return self[(slice(None),) * d + (int(index),)]
+
+    def chunk(self, chunks, dim=0):
+        d = canonical_dim(dim, self._data.ndim)
+        size = self._data.shape[d]
+        step = -(-size // chunks) if chunks > 0 else 0
+        if chunks <= 0:
+            raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
+        return self.split(max(step, 1), d) if size else tuple(self.split(1, d))
+
+    def split(self, split_size_or_sections, dim=0):
+        d = canonical_dim(dim, self._data.ndim)
+        size = self._data.shape[d]
+        if isinstance(split_size_or_sections, int):
+            step = split_size_or_sections
+            sizes = [min(step, size - i) for i in range(0, size, step)] if step else [size]
+        else:
+            sizes = list(split_size_or_sections)
+            if builtins.sum(sizes) != size:
+                raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's "
+                                   f"size at dimension {d}), but got split_sizes={sizes}")
+        out, start = [], 0
+        for s in sizes:
+            out.append(self.narrow(d, start, s))
+            start += s
+        return tuple(out)
+
+    def tensor_split(self, indices_or_sections, dim=0):
+        d = canonical_dim(dim, self._data.ndim)
+        parts = np.array_split(np.arange(self._data.shape[d]), indices_or_sections)
+        return tuple(self.narrow(d, int(p[0]) if len(p) else 0, len(p)) for p in parts)
+
+    def unbind(self, dim=0):
+        d = canonical_dim(dim, self._data.ndim)
+        return tuple(self.select(d, i) for i in range(self._data.shape[d]))
+
+    def unfold(self, dimension, size, step):
+        d = canonical_dim(dimension, self._data.ndim)
+        n = (self._data.shape[d] - size) // step + 1
+        idx = np.arange(n)[:, None] * step + np.arange(size)[None, :]
+        moved = self.movedim(d, -1)
+        out = moved[..., Tensor._wrap(idx)]
+        return out.movedim(-2, d)
+
+    # ------------------------------------------------------------------ indexing
+    def __getitem__(self, idx):
+        idx, basic = _convert_index(idx, self)
+        try:
+            if basic:
+                has_int = isinstance(idx, int) or (type(idx) is tuple and builtins.any(type(i) is int for i in idx))
+                return M.IndexView.apply(self, idx=idx, basic=True,
+                                         name='SelectBackward0' if has_int else 'SliceBackward0')
+            return M.Index.apply(self, idx=idx, basic=False)
+        except IndexError as e:
+            raise IndexError(str(e).replace('axis', 'dimension')) from None
+
+    def __setitem__(self, idx, value):
+        idx, basic = _convert_index(idx, self)
+        v_rg = isinstance(value, Tensor) and value._rg
+        if _gm.enabled and (self._rg or v_rg):
+            if self._rg and self.grad_fn is None:
+                raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+            v = value if isinstance(value, Tensor) else Tensor._wrap(np.asarray(value, self._data.dtype))
+            if v._data.dtype != self._data.dtype:
+                v = v.to(self.dtype)
+            res = M.IndexPut.apply(self, v, idx=idx,
+                                   name='CopySlices' if basic else 'IndexPutBackward0')
+            return self._inplace(res)
+        if isinstance(value, Tensor):
+            if value.is_cuda != self.is_cuda:
+                raise RuntimeError("Expected all tensors to be on the same device, but found at least two "
+                                   f"devices, {self.device} and {value.device}!")
+            value = value._data
+        try:
+            self._data[idx] = value
+        except IndexError as e:
+            raise IndexError(str(e).replace('axis', 'dimension')) from None
+        except ValueError as e:
+            raise RuntimeError(str(e)) from None
+        _counter(self)[0] += 1
+
+    def index_select(self, dim, index):
+        d = canonical_dim(dim, self._data.ndim)
+        if index._data.ndim > 1:
+            raise IndexError("index_select(): Index is supposed to be a vector")
+        if index._data.dtype.kind not in 'iu':
+            raise RuntimeError(f"index_select(): Expected dtype int32 or int64 for index")
+        out = self[(slice(None),) * d + (index._data.reshape(-1),)]
+        if out.grad_fn is not None:
+            out.grad_fn._backward_name = 'IndexSelectBackward0'
+        return out
+
+    def masked_select(self, mask):
+        mask = mask if isinstance(mask, Tensor) else Tensor._wrap(np.asarray(mask))
+        if mask._data.dtype != np.bool_:
+            raise RuntimeError(f"masked_select: expected BoolTensor for mask")
+        shape = np.broadcast_shapes(self._data.shape, mask._data.shape)
+        src = self.expand(shape) if self._data.shape != shape else self
+        out = src[mask.expand(shape) if mask._data.shape != shape else mask]
+        if out.grad_fn is not None:
+            out.grad_fn._backward_name = 'MaskedSelectBackward0'
+        return out
+
+    def masked_fill(self, mask, value):
+        m = mask._data if isinstance(mask, Tensor) else np.asarray(mask)
+        if m.dtype != np.bool_:
+            raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype "
+                               f"{_dtype.from_numpy(m.dtype).name}")
+        if isinstance(value, Tensor):
+            if value._rg:
+                return where(mask, value, self)
+            value = value.item()
+        return M.MaskedFill.apply(self, mask=np.broadcast_to(m, self._data.shape), value=value)
+
+    def masked_scatter(self, mask, source):
+        out = self._data.copy()
+        out[mask._data] = source._data.reshape(-1)[:int(mask._data.sum())]
+        return Tensor._wrap(out)
+
+    def gather(self, dim, index):
+        d = canonical_dim(dim, self._data.ndim)
+        if index._data.dtype != np.int64:
+            raise RuntimeError("gather(): Expected dtype int64 for index")
+        return M.Gather.apply(self, index=index._data, dim=d)
+
+    def take_along_dim(self, indices, dim=None):
+        if dim is None:
+            return self.reshape(-1).gather(0, indices.reshape(-1))
+        return self.gather(dim, indices)
+
+    def _scatter(self, dim, index, src, add, name):
+        d = canonical_dim(dim, self._data.ndim)
+        if index._data.dtype != np.int64:
+            raise RuntimeError(f"{name}(): Expected dtype int64 for index")
+        if not isinstance(src, Tensor):
+            src = Tensor._wrap(np.full(index._data.shape, src, self._data.dtype))
+        if src._data.dtype != self._data.dtype:
+            raise RuntimeError(f"{name}(): Expected self.dtype to be equal to src.dtype")
+        return M.Scatter.apply(self, src, index=index._data, dim=d, add=add)
+
+    def scatter(self, dim, index, src=None, value=None, *, reduce=None):
+        src = value if src is None else src
+        if reduce == 'add':
+            return self.scatter_add(dim, index, src)
+        return self._scatter(dim, index, src, False, 'scatter')
+
+    def scatter_add(self, dim, index, src):
+        return self._scatter(dim, index, src, True, 'scatter_add')
+
+    def scatter_(self, dim, index, src=None, value=None, *, reduce=None):
+        return self._inplace(self.scatter(dim, index, src, value, reduce=reduce))
+
+    def scatter_add_(self, dim, index, src):
+        return self._inplace(self.scatter_add(dim, index, src))
+
+    def index_add(self, dim, index, source, *, alpha=1):
+        d = canonical_dim(dim, self._data.ndim)
+        idx = (slice(None),) * d + (index._data,)
+        res = M.IndexPut.apply(self, source * alpha if alpha != 1 else source, idx=idx, accumulate=True,
+                               name='IndexAddBackward0')
+        return res
+
+    def index_add_(self, dim, index, source, *, alpha=1):
+        return self._inplace(self.index_add(dim, index, source, alpha=alpha))
+
+    def index_fill_(self, dim, index, value):
+        d = canonical_dim(dim, self._data.ndim)
+        self[(slice(None),) * d + (index._data,)] = value
+        return self
+
+    def index_put_(self, indices, values, accumulate=False):
+        idx = tuple(i._data if isinstance(i, Tensor) else i for i in indices)
+        if accumulate:
+            return self._inplace(M.IndexPut.apply(self, values, idx=idx, accumulate=True))
+        self[idx] = values
+        return self
+
+    def where(self, condition, other):
+        return where(condition, self, other)
+
+    def nonzero(self, *, as_tuple=False):
+        nz = np.nonzero(self._data) if self._data.ndim else np.nonzero(self._data.reshape(1))
+        if as_tuple:
+            return tuple(Tensor._wrap(a.astype(np.int64)) for a in nz)
+        return Tensor._wrap(np.stack(nz, axis=1).astype(np.int64) if nz else np.zeros((0, 0), np.int64))
+
+    def argwhere(self):
+        return self.nonzero()
+
+    def topk(self, k, dim=-1, largest=True, sorted=True):
+        d = canonical_dim(dim, self._data.ndim)
+        if k > (self._data.shape[d] if self._data.ndim else 1):
+            raise RuntimeError("selected index k out of range")
+        key = -self._data if largest else self._data
+        idx = np.argsort(key, axis=d, kind='stable')
+        idx = np.take(idx, np.arange(k), axis=d).astype(np.int64)
+        vals = self.gather(d, Tensor._wrap(idx))
+        if vals.grad_fn is not None:
+            vals.grad_fn._backward_name = 'TopkBackward0'
+        return return_types.topk((vals, Tensor._wrap(idx)))
+
+    def sort(self, dim=-1, descending=False, stable=False):
+        d = canonical_dim(dim, self._data.ndim)
+        key = self._data
+        if descending:
+            idx = np.flip(np.argsort(np.flip(key, d), axis=d, kind='stable'), d)
+            idx = self._data.shape[d] - 1 - idx if self._data.ndim else idx
+            # stable descending: equal keys keep their original order
+            idx = np.argsort(-key if key.dtype.kind != 'b' else ~key, axis=d, kind='stable')
+        else:
+            idx = np.argsort(key, axis=d, kind='stable')
+        idx = idx.astype(np.int64)
+        vals = self.gather(d, Tensor._wrap(idx)) if self._data.ndim else self.clone()
+        if vals.grad_fn is not None:
+            vals.grad_fn._backward_name = 'SortBackward0'
+        return return_types.sort((vals, Tensor._wrap(idx)))
+
+    def argsort(self, dim=-1, descending=False, stable=False):
+        return self.sort(dim, descending, stable).indices
+
+    def msort(self):
+        return self.sort(0).values
+
+    def unique(self, sorted=True, return_inverse=False, return_counts=False, dim=None):
+        res = np.unique(self._data, return_inverse=return_inverse, return_counts=return_counts, axis=dim)
+        if not (return_inverse or return_counts):
+            return Tensor._wrap(res)
+        out = [Tensor._wrap(res[0])]
+        if return_inverse:
+            out.append(Tensor._wrap(res[1].reshape(self._data.shape if dim is None else -1).astype(np.int64)))
+        if return_counts:
+            out.append(Tensor._wrap(res[-1].astype(np.int64)))
+        return tuple(out)
+
+    def bincount(self, weights=None, minlength=0):
+        w = None if weights is None else weights._data
+        res = np.bincount(self._data, w, minlength)
+        return Tensor._wrap(res if w is not None else res.astype(np.int64))
+
+    def diag(self, diagonal=0):
+        if self._data.ndim == 1:
+            return Tensor._wrap(np.diag(self._data, diagonal))
+        return Tensor._wrap(np.diagonal(self._data, diagonal).copy())
+
+    def diagonal(self, offset=0, dim1=0, dim2=1):
+        return Tensor._wrap(np.diagonal(self._data, offset, dim1, dim2))
+
+    def trace(self):
+        return self.diagonal().sum() if not self._rg else (self * Tensor._wrap(np.eye(*self._data.shape, dtype=self._data.dtype))).sum()
+
+    def tril(self, diagonal=0):
+        return self * Tensor._wrap(np.tri(*self._data.shape[-2:], k=diagonal, dtype=bool))
+
+    def triu(self, diagonal=0):
+        return self * Tensor._wrap(~np.tri(*self._data.shape[-2:], k=diagonal - 1, dtype=bool))
+
+    def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
+        from ._creation import tensor
+        return tensor(data, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
+
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+        from ._creation import zeros
+        return zeros(*size, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
+
+    def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+        from ._creation import ones
+        return ones(*size, dtype=dtype or self.dtype, device=device or self.device, requires_grad=requires_grad)
+
+    def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
+        from ._creation import full
+        return full(size, fill_value, dtype=dtype or self.dtype, device=device or self.device,
+                    requires_grad=requires_grad)
+
+    def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
+        return self.new_zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+
+    def uniform_(self, a=0.0, b=1.0, generator=None):
+        from . import random
+        return self._fill_random(random.uniform_array(self._data.shape, a, b, self._data.dtype, generator))
+
+    def normal_(self, mean=0.0, std=1.0, generator=None):
+        from . import random
+        return self._fill_random(random.normal_array(self._data.shape, mean, std, self._data.dtype, generator))
+
+    def random_(self, from_=0, to=None, generator=None):
+        from . import random
+        return self._fill_random(random.random_array(self._data.shape, from_, to, self._data.dtype, generator))
+
+    def bernoulli_(self, p=0.5, generator=None):
+        from . import random
+        return self._fill_random(random.bernoulli_array(self._data.shape, p, self._data.dtype, generator))
+
+    def exponential_(self, lambd=1.0, generator=None):
+        from . import random
+        u = random.uniform_array(self._data.shape, 0.0, 1.0, np.float64, generator)
+        return self._fill_random(-np.log1p(-u) / lambd)
+
+    def _fill_random(self, arr):
+        if _gm.enabled and self._rg and self.grad_fn is None:
+            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+        if self.is_cuda:
+            arr = _backend.to_cuda(arr)
+        self._data[...] = arr
+        _counter(self)[0] += 1
+        return self
+
+
+# ---------------------------------------------------------------------- helpers
+def _raw(x):
+    return x._data if isinstance(x, Tensor) else x
+
+
+def _can_cast(src, dst):
+    """torch's rule for in-place results: no float->int, no int->bool, widths may shrink."""
+    order = {'b': 0, 'u': 1, 'i': 1, 'f': 2, 'c': 3}
+    return order[src.kind] <= order[dst.kind]
+
+
+def _result_np(a, b):
+    return _dtype.result_type(a, b).np
+
+
+def _floating(t):
+    """Ops like exp/sqrt on integer tensors compute in the default float dtype, as torch does."""
+    if t._data.dtype.kind in 'fc':
+        return t
+    return t.to(_dtype.get_default_dtype())
+
+
+def _device_mismatch(a, b):
+    raise RuntimeError(f"Expected all tensors to be on the same device, but found at least two devices, "
+                       f"{b.device if b.is_cuda else a.device} and {a.device if b.is_cuda else b.device}!")
+
+
+def _binary(fn, a, b, reflected=False, floating=False):
+    """Promote ``a`` (a Tensor) and ``b`` (a Tensor or scalar) by torch's rules, then apply ``fn``."""
+    ad = a._data
+    if isinstance(b, Tensor):
+        bd = b._data
+        if type(ad) is not type(bd) and (ad.ndim and bd.ndim):
+            _device_mismatch(a, b)
+        if ad.dtype != bd.dtype or (floating and ad.dtype.kind not in 'fc'):
+            dt = _dtype.result_type(a, b)
+            if floating and dt._rank < 2:
+                dt = _dtype.get_default_dtype()
+            if ad.dtype != dt.np:
+                a = a.to(dt)
+            if bd.dtype != dt.np:
+                b = b.to(dt)
+    else:
+        k = ad.dtype.kind
+        tb = type(b)
+        if k == 'f' and (tb is float or tb is int):
+            b = Tensor._wrap(ad.dtype.type(b))
+        else:
+            if isinstance(b, (list, tuple, np.ndarray)):
+                return _binary(fn, a, _as_tensor_like(b, a), reflected, floating)
+            if not isinstance(b, (numbers.Number, np.generic)):
+                return NotImplemented
+            dt = _dtype.result_type(a, b)
+            if floating and dt._rank < 2:
+                dt = _dtype.get_default_dtype()
+            if ad.dtype != dt.np:
+                a = a.to(dt)
+            b = Tensor._wrap(dt.np.type(b))
+    if reflected:
+        a, b = b, a
+    return fn.apply(a, b)
+
+
+def _as_tensor_like(x, like):
+    from ._creation import tensor
+    return tensor(x, device=like.device)
+
+
+def _nondiff(ufunc, a, b, reflected=False):
+    dt = _dtype.result_type(a, b).np
+    ad = a._data.astype(dt, copy=False)
+    bd = b._data.astype(dt, copy=False) if isinstance(b, Tensor) else dt.type(b)
+    if reflected:
+        ad, bd = bd, ad
+    xp = _backend.get_array_module(ad)
+    return Tensor._wrap(getattr(xp, ufunc.__name__)(ad, bd))
+
+
+def _compare(ufunc, a, b):
+    if isinstance(b, Tensor):
+        bd = b._data
+        if type(bd) is not type(a._data) and bd.ndim and a._data.ndim:
+            _device_mismatch(a, b)
+    elif isinstance(b, (numbers.Number, np.generic)):
+        bd = b
+    elif b is None or isinstance(b, str):
+        return NotImplemented if ufunc not in (np.equal, np.not_equal) else ufunc is np.not_equal
+    else:
+        bd = np.asarray(b)
+    xp = _backend.get_array_module(a._data)
+    return Tensor._wrap(getattr(xp, ufunc.__name__)(a._data, bd))
+
+
+def _opt_axes(dim, t):
+    if dim is None:
+        return None
+    return canonical_dims(dim, t._data.ndim)
+
+
+def _arg_reduce(fn, t, dim, keepdim):
+    xp = _backend.get_array_module(t._data)
+    if dim is None:
+        res = getattr(xp, fn.__name__)(t._data)
+        if keepdim:
+            res = xp.asarray(res).reshape((1,) * t._data.ndim)
+        return Tensor._wrap(xp.asarray(res, np.int64))
+    d = canonical_dim(dim, t._data.ndim)
+    res = getattr(xp, fn.__name__)(t._data, axis=d, keepdims=keepdim) if t._data.ndim else xp.asarray(0)
+    return Tensor._wrap(res.astype(np.int64))
+
+
+def _infer_shape(shape, numel):
+    if -1 in shape:
+        if shape.count(-1) > 1:
+            raise RuntimeError("only one dimension can be inferred")
+        known = 1
+        for s in shape:
+            if s != -1:
+                known *= s
+        if known == 0 or numel % known:
+            raise RuntimeError(f"shape '[{', '.join(str(s) for s in shape)}]' is invalid for input of size {numel}")
+        shape = tuple(numel // known if s == -1 else s for s in shape)
+    else:
+        n = 1
+        for s in shape:
+            if s < 0:
+                raise RuntimeError(f"invalid shape dimension {s}")
+            n *= s
+        if n != numel:
+            raise RuntimeError(f"shape '[{', '.join(str(s) for s in shape)}]' is invalid for input of size {numel}")
+    return shape
+
+
+def _view_possible(arr, shape):
+    v = arr.view()
+    try:
+        v.shape = shape
+        return True
+    except AttributeError:
+        return False
+
+
+def _convert_index(idx, t):
+    """Tensors inside an index become arrays; returns (index, is_basic)."""
+    if type(idx) is int or type(idx) is slice:
+        return idx, True
+    if idx is None or idx is Ellipsis:
+        return idx, True
+    if isinstance(idx, Tensor):
+        return _index_array(idx, t), False
+    if type(idx) is tuple:
+        out, basic = [], True
+        for i in idx:
+            if isinstance(i, Tensor):
+                i = _index_array(i, t)
+                if isinstance(i, int):
+                    out.append(i)
+                    continue
+                basic = False
+            elif not (type(i) is int or type(i) is slice or i is None or i is Ellipsis):
+                if isinstance(i, (bool, np.bool_)) or not isinstance(i, (numbers.Integral,)):
+                    basic = False
+                else:
+                    i = int(i)
+            out.append(i)
+        return tuple(out), basic
+    if isinstance(idx, (numbers.Integral,)) and not isinstance(idx, (bool, np.bool_)):
+        return int(idx), True
+    if isinstance(idx, list):
+        idx = np.asarray([_raw(i) for i in idx]) if builtins.any(isinstance(i, Tensor) for i in idx) else np.asarray(idx)
+        if idx.dtype.kind == 'f':
+            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+    return idx, False
+
+
+def _index_array(i, t):
+    a = i._data
+    if a.dtype.kind == 'f':
+        raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+    if a.ndim == 0 and a.dtype.kind in 'iu':
+        return int(a)
+    if a.dtype == np.uint8:
+        a = a.astype(bool)
+    return a
+
+
+def pow(input, exponent):
+    """torch.pow: tensor ** scalar (PowBackward0), tensor ** tensor (PowBackward1)."""
+    if isinstance(exponent, Tensor):
+        if not isinstance(input, Tensor):
+            return exponent.__rpow__(input)
+        return _binary(E.Pow, input, exponent)
+    if input._data.dtype.kind in 'iub' and isinstance(exponent, float):
+        input = input.to(_dtype.get_default_dtype())
+    if input._data.dtype.kind in 'iu' and isinstance(exponent, int) and exponent < 0:
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
+    if isinstance(exponent, np.generic):
+        exponent = exponent.item()
+    return E.PowScalar.apply(input, exponent=exponent)
+
+
+def matmul(a, b):
+    if not isinstance(b, Tensor):
+        raise TypeError(f"matmul(): argument 'other' (position 2) must be Tensor, not {type(b).__name__}")
+    ad, bd = a._data, b._data
+    if ad.ndim == 0 or bd.ndim == 0:
+        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {ad.ndim}D and {bd.ndim}D")
+    if ad.dtype != bd.dtype:
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
+                           f"{_dtype.from_numpy(ad.dtype).name.replace('float32', 'float').replace('float64', 'double').replace('int64', 'long')} != "
+                           f"{_dtype.from_numpy(bd.dtype).name.replace('float32', 'float').replace('float64', 'double').replace('int64', 'long')}")
+    if type(ad) is not type(bd):
+        _device_mismatch(a, b)
+    k_a = ad.shape[-1]
+    k_b = bd.shape[0] if bd.ndim == 1 else bd.shape[-2]
+    if k_a != k_b:
+        if ad.ndim == 1 and bd.ndim == 1:
+            raise RuntimeError(f"inconsistent tensor size, expected tensor [{ad.shape[0]}] and src [{bd.shape[0]}] "
+                               f"to have the same number of elements, but got {ad.shape[0]} and {bd.shape[0]} "
+                               f"elements respectively")
+        if ad.ndim <= 2 and bd.ndim <= 2:
+            s1 = f"{ad.shape[0]}x{ad.shape[1]}" if ad.ndim == 2 else f"1x{ad.shape[0]}"
+            s2 = f"{bd.shape[0]}x{bd.shape[1]}" if bd.ndim == 2 else f"{bd.shape[0]}x1"
+            if ad.ndim == 2 and bd.ndim == 1:
+                raise RuntimeError(f"size mismatch, got input ({ad.shape[0]}), mat ({ad.shape[0]}x{ad.shape[1]}), "
+                                   f"vec ({bd.shape[0]})")
+            raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({s1} and {s2})")
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                           f"[{ad.shape[0] if ad.ndim == 3 else 1}, {k_a}] but got: "
+                           f"[{bd.shape[0] if bd.ndim == 3 else 1}, {k_b}].")
+    return L.Matmul.apply(a, b)
+
+
+def maximum(a, b):
+    if not isinstance(b, Tensor):
+        raise TypeError(f"maximum(): argument 'other' (position 2) must be Tensor, not {type(b).__name__}")
+    return _binary(E.Maximum, a, b)
+
+
+def minimum(a, b):
+    if not isinstance(b, Tensor):
+        raise TypeError(f"minimum(): argument 'other' (position 2) must be Tensor, not {type(b).__name__}")
+    return _binary(E.Minimum, a, b)
+
+
+def where(condition, input=None, other=None):
+    if input is None and other is None:
+        return condition.nonzero(as_tuple=True)
+    cond = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
+    if cond.dtype != np.bool_:
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
+                           f"{_dtype.from_numpy(cond.dtype).name.capitalize()}")
+    if not isinstance(input, Tensor):
+        if not isinstance(other, Tensor):
+            dt = _dtype.result_type(input, other)
+            return Tensor._wrap(np.where(cond, input, other).astype(dt.np))
+        input, other = other, input
+        swapped = True
+    else:
+        swapped = False
+    # promote exactly like a binary op, then pick
+    dummy = _binary(_Pick, input, other)
+    a, b = dummy
+    if swapped:
+        a, b = b, a
+        return E.Where.apply(a, b, cond=cond)
+    return E.Where.apply(a, b, cond=cond)
+
+
+class _Pick:
+    """A stand-in 'op' for ``_binary`` that just returns the promoted operands."""
+    @staticmethod
+    def apply(a, b):
+        return a, b
+
+
+class _DeviceCopy(_fn.ArrayFunction):
+    """``.to('cuda')`` / ``.cpu()``: the gradient goes back to the source device."""
+    _backward_name = 'ToCopyBackward0'
+
+    @staticmethod
+    def forward(ctx, a, target=None):
+        kind, index = target
+        ctx.back = ('cpu', None) if _backend.get_array_module(a) is np else ('cuda', _backend.device_index(a))
+        return _backend.to_cuda(a, index) if kind == 'cuda' else _backend.to_host(a)
+
+    @staticmethod
+    def backward(ctx, g):
+        kind, index = ctx.back
+        return _backend.to_cuda(g, index) if kind == 'cuda' else _backend.to_host(g)
+
+
+def _roll(t, shifts, dims):
+    if dims is None:
+        return _roll(t.reshape(-1), shifts, 0).view(t.shape)
+    if isinstance(shifts, int):
+        shifts, dims = (shifts,), (dims,)
+    out = t
+    for s, d in zip(shifts, dims):
+        n = out.shape[d]
+        s %= n
+        if s:
+            out = cat([out.narrow(d, n - s, s), out.narrow(d, 0, n - s)], d)
+    return out
+
+
+def cat(tensors, dim=0, *, out=None):
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
+    tensors = [t for t in tensors if not (t._data.ndim == 1 and t._data.shape[0] == 0)] or tensors[:1]
+    nd = tensors[0]._data.ndim
+    if nd == 0:
+        raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
+    d = canonical_dim(dim, nd)
+    ref = tensors[0]._data.shape
+    for i, t in enumerate(tensors[1:], 1):
+        s = t._data.shape
+        if len(s) != nd:
+            raise RuntimeError(f"Tensors must have same number of dimensions: got {nd} and {len(s)}")
+        for k in range(nd):
+            if k != d and s[k] != ref[k]:
+                raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. Expected size {ref[k]} "
+                                   f"but got size {s[k]} for tensor number {i} in the list.")
+    tensors = _promote_all(tensors)
+    res = M.Cat.apply(*tensors, dim=d)
+    return _write_out(res, out)
+
+
+def stack(tensors, dim=0, *, out=None):
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError("stack expects a non-empty TensorList")
+    ref = tensors[0]._data.shape
+    for i, t in enumerate(tensors[1:], 1):
+        if t._data.shape != ref:
+            raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(ref)} at entry 0 and "
+                               f"{list(t._data.shape)} at entry {i}")
+    d = canonical_dim(dim, len(ref) + 1)
+    tensors = _promote_all(tensors)
+    return _write_out(M.Stack.apply(*tensors, dim=d), out)
+
+
+def _promote_all(tensors):
+    dt = tensors[0]._data.dtype
+    if builtins.all(t._data.dtype == dt for t in tensors):
+        return tensors
+    res = _dtype.result_type(*tensors)
+    return [t.to(res) for t in tensors]
+
+
+def _write_out(res, out):
+    if out is None:
+        return res
+    if out._data.shape != res._data.shape:
+        out._data = np.empty_like(res._data, dtype=out._data.dtype)
+    out._data[...] = res._data
+    _counter(out)[0] += 1
+    return out
+
+
+# tell the autograd machinery which class to wrap arrays in
+_fn._TENSOR[0] = Tensor

@@ -1,0 +1,190 @@
+"""The backward pass, in the spirit of micrograd's ``engine.py``.
+
+1. Walk the graph from the root's ``grad_fn`` and order the nodes so that each
+   node comes after every node that feeds gradient into it (a topological sort).
+2. Seed the root's gradient, then visit the nodes in that order: call the
+   node's ``backward`` and add each returned gradient into the buffer of the
+   node it flows to.  Leaves get theirs in ``AccumulateGrad``.
+3. Unless ``retain_graph`` is set, free each node's saved arrays once used, so
+   the graph's memory is returned right after ``backward()``.
+"""
+import weakref
+
+from .function import AccumulateGrad, Function, _TENSOR
+
+
+def _toposort(roots):
+    """Nodes reachable from ``roots``, each before the nodes it sends gradient to."""
+    order, seen = [], set()
+    for root in roots:
+        if root is None or id(root) in seen:
+            continue
+        seen.add(id(root))
+        stack = [(root, iter(root.next_functions))]
+        while stack:
+            node, it = stack[-1]
+            for nxt, _ in it:
+                if nxt is not None and id(nxt) not in seen:
+                    seen.add(id(nxt))
+                    stack.append((nxt, iter(nxt.next_functions)))
+                    break
+            else:
+                stack.pop()
+                order.append(node)
+    order.reverse()
+    return order
+
+
+def _accumulate(buffers, node, nr, g):
+    if node._n_outputs == 1:
+        prev = buffers.get(node)
+        buffers[node] = g if prev is None else prev + g
+    else:
+        slot = buffers.get(node)
+        if slot is None:
+            slot = buffers[node] = [None] * node._n_outputs
+        slot[nr] = g if slot[nr] is None else slot[nr] + g
+
+
+def run_backward(roots, root_grads, retain_graph=False, inputs=None, accumulate=True):
+    """Backpropagate ``root_grads`` (arrays) from tensors ``roots``.
+
+    With ``accumulate=False`` nothing is written to ``.grad``; instead the
+    gradients of ``inputs`` are returned (this is ``autograd.grad``).
+    """
+    Tensor = _TENSOR[0]
+    buffers = {}
+    nodes = []
+    for t, g in zip(roots, root_grads):
+        node = t.grad_fn
+        if node is None:
+            if t._rg:
+                node = t._accumulator or AccumulateGrad(t)
+                t._accumulator = node
+            else:
+                continue
+        nodes.append(node)
+        _accumulate(buffers, node, t._output_nr, g)
+
+    # for autograd.grad: capture gradients flowing into these tensors
+    captured = None
+    capture_at = {}
+    if inputs is not None:
+        captured = [None] * len(inputs)
+        for i, t in enumerate(inputs):
+            if t.grad_fn is not None:
+                capture_at.setdefault((t.grad_fn, t._output_nr), []).append(i)
+            else:
+                acc = t._accumulator or AccumulateGrad(t)
+                t._accumulator = acc
+                capture_at.setdefault((acc, 0), []).append(i)
+
+    for node in _toposort(nodes):
+        grad = buffers.pop(node, None)
+        if grad is None:
+            continue
+        if captured is not None:
+            if node._n_outputs == 1:
+                for i in capture_at.get((node, 0), ()):
+                    captured[i] = grad
+            else:
+                for nr, g in enumerate(grad):
+                    for i in capture_at.get((node, nr), ()):
+                        captured[i] = g
+        if type(node) is AccumulateGrad:
+            if accumulate:
+                _accumulate_into_leaf(node.variable, grad, Tensor)
+            continue
+        if node._retained:
+            grad = _fill_retained(node, grad, Tensor)
+        if node._pre_hooks:
+            grad = _run_pre_hooks(node, grad, Tensor)
+        node._check_saved()
+        if isinstance(node, Function):
+            grads_out = node._run_backward(grad if node._n_outputs > 1 else (grad,))
+        elif node._n_outputs == 1:
+            grads_out = node.backward(node, grad)
+        else:
+            grads_out = node.backward(node, *grad)
+        if type(grads_out) is not tuple:
+            grads_out = (grads_out,)
+        if node._anomaly_trace is not None:
+            from .anomaly_mode import check_grads
+            check_grads(node, grads_out)
+        if node._hooks:
+            grads_out = _run_node_hooks(node, grads_out, grad, Tensor)
+        if not retain_graph:
+            node._release()
+        for (nxt, nr), g in zip(node.next_functions, grads_out):
+            if nxt is not None and g is not None:
+                _accumulate(buffers, nxt, nr, g)
+    return captured
+
+
+def _accumulate_into_leaf(t, grad, Tensor):
+    if t._hooks:
+        for hook in list(t._hooks):
+            res = hook(Tensor._wrap(grad))
+            if res is not None:
+                grad = res._data
+    if t.grad is None:
+        # the leaf owns its .grad: never alias an array the graph may reuse
+        t.grad = Tensor._wrap(grad.copy() if grad.base is not None or grad.flags.writeable is False else grad)
+        if t.grad._data.dtype != t._data.dtype:
+            t.grad._data = t.grad._data.astype(t._data.dtype)
+    else:
+        t.grad._data = t.grad._data + grad
+    for hook in getattr(t, '_post_acc_hooks', None) or ():
+        hook(t)
+
+
+def _fill_retained(node, grad, Tensor):
+    """Run tensor hooks of non-leaf outputs of ``node`` and fill ``.grad`` for retain_grad()."""
+    single = node._n_outputs == 1
+    if not single:
+        grad = list(grad)
+    for ref, nr in node._retained:
+        t = ref()
+        if t is None:
+            continue
+        g = grad if single else grad[nr]
+        if g is None:
+            continue
+        if t._hooks:
+            for hook in list(t._hooks):
+                res = hook(Tensor._wrap(g))
+                if res is not None:
+                    g = res._data
+            if single:
+                grad = g
+            else:
+                grad[nr] = g
+        if t._retain:
+            t.grad = Tensor._wrap(g.copy()) if t.grad is None else Tensor._wrap(t.grad._data + g)
+    return grad
+
+
+def _run_pre_hooks(node, grad, Tensor):
+    gs = (grad,) if node._n_outputs == 1 else tuple(grad)
+    for hook in node._pre_hooks:
+        res = hook(tuple(None if g is None else Tensor._wrap(g) for g in gs))
+        if res is not None:
+            gs = tuple(None if r is None else r._data for r in res)
+    return gs[0] if node._n_outputs == 1 else list(gs)
+
+
+def _run_node_hooks(node, grads_in, grads_out, Tensor):
+    gout = (grads_out,) if node._n_outputs == 1 else tuple(grads_out)
+    wrap = lambda gs: tuple(None if g is None else Tensor._wrap(g) for g in gs)
+    for hook in node._hooks:
+        res = hook(wrap(grads_in), wrap(gout))
+        if res is not None:
+            grads_in = tuple(None if r is None else r._data for r in res)
+    return grads_in
+
+
+def register_retain(t):
+    node = t.grad_fn
+    if node._retained is None:
+        node._retained = []
+    node._retained.append((weakref.ref(t), t._output_nr))

@@ -1,0 +1,329 @@
+"""Graph nodes: ``Function`` (torch.autograd.Function) and the array-level primitives' base.
+
+Every differentiable primitive is one subclass with a static ``forward(ctx, ...)``
+and ``backward(ctx, grad)``, as in minitorch and torch.  The object created by
+``apply`` *is* the ctx and also the graph node that ends up in ``tensor.grad_fn``;
+its ``next_functions`` point at the nodes of the inputs, just like torch's.
+
+Two flavours share this machinery:
+
+* ``Function`` -- the public API.  ``forward`` receives Tensors (with grad
+  recording switched off) and ``backward`` receives and returns Tensors, so
+  learners write their own ops exactly as they would for torch.
+* ``ArrayFunction`` -- what nbtorch's own ops in ``nbtorch/ops`` derive from.
+  ``forward``/``backward`` work on raw NumPy/CuPy arrays, which keeps the
+  per-op cost low.  Read any op file to see how each gradient is computed.
+"""
+from . import grad_mode as _gm
+
+
+def _tensor_cls():
+    from .._tensor import Tensor
+    return Tensor
+
+
+class Node:
+    """What ``tensor.grad_fn`` is: a node of the backward graph."""
+    # set for every node that records: ((node, output_nr) | (None, 0), ...)
+    next_functions = ()
+    needs_input_grad = ()
+    saved_tensors_raw = None     # arrays kept for backward (freed after it)
+    _versions = None             # [(version_counter, version_at_save, array, grad_fn)]
+    _released = False
+    _hooks = None                # hooks on the node's inputs' grads
+    _pre_hooks = None
+    _retained = None             # [(weakref to non-leaf tensor, output_nr)] for retain_grad()
+    _n_outputs = 1
+    _anomaly_trace = None
+
+    def name(self):
+        return type(self).__name__ + 'Backward'
+
+    def __repr__(self):
+        return f'<{self.name()} object at {hex(id(self))}>'
+
+    @property
+    def metadata(self):
+        md = self.__dict__.get('_metadata')
+        if md is None:
+            md = self.__dict__['_metadata'] = {}
+        return md
+
+    def register_hook(self, fn):
+        """``fn(grad_inputs, grad_outputs)`` runs after this node's backward."""
+        if self._hooks is None:
+            self._hooks = []
+        self._hooks.append(fn)
+        return _RemovableHandle(self._hooks, fn)
+
+    def register_prehook(self, fn):
+        if self._pre_hooks is None:
+            self._pre_hooks = []
+        self._pre_hooks.append(fn)
+        return _RemovableHandle(self._pre_hooks, fn)
+
+    # ----- saved tensors ---------------------------------------------------
+    def save_for_backward(self, *xs):
+        self.saved_tensors_raw = xs
+
+    def _check_saved(self):
+        if self._released:
+            raise RuntimeError(
+                "Trying to backward through the graph a second time (or directly access saved tensors "
+                "after they have already been freed). Saved intermediate values of the graph are freed "
+                "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
+                "backward through the graph a second time or if you need to access saved tensors after "
+                "calling backward.")
+        if self._versions:
+            for counter, version, arr, fn in self._versions:
+                if counter[0] != version:
+                    from .._dtype import from_numpy
+                    kind = from_numpy(arr.dtype).name.capitalize().replace('Float32', 'Float') \
+                        .replace('Float64', 'Double').replace('Int64', 'Long').replace('Int32', 'Int')
+                    shape = ', '.join(str(s) for s in arr.shape)
+                    origin = f", which is output 0 of {fn.name()}," if fn is not None else ''
+                    raise RuntimeError(
+                        f"one of the variables needed for gradient computation has been modified by an "
+                        f"inplace operation: [torch.{kind}Tensor [{shape}]]{origin} is at version "
+                        f"{counter[0]}; expected version {version} instead. Hint: the backtrace further "
+                        f"above can point to the operation that failed to compute its gradient. The "
+                        f"variable in question was changed in there or anywhere later. Good luck!")
+
+    def _release(self):
+        self._released = self.saved_tensors_raw is not None or self._released
+        self.saved_tensors_raw = None
+        self._versions = None
+
+
+class _RemovableHandle:
+    __slots__ = ('_lst', '_fn')
+
+    def __init__(self, lst, fn):
+        self._lst, self._fn = lst, fn
+
+    def remove(self):
+        try:
+            self._lst.remove(self._fn)
+        except ValueError:
+            pass
+
+
+class AccumulateGrad(Node):
+    """The node at a leaf that requires grad: adds the incoming gradient to ``variable.grad``."""
+
+    def __init__(self, variable):
+        self.variable = variable
+
+    def name(self):
+        return 'torch::autograd::AccumulateGrad'
+
+    def __repr__(self):
+        return f'<AccumulateGrad object at {hex(id(self))}>'
+
+
+def edge_of(t):
+    """(node, output_nr) that a gradient for tensor ``t`` must flow into."""
+    fn = t.grad_fn
+    if fn is not None:
+        return (fn, t._output_nr)
+    if t._rg:
+        acc = t._accumulator
+        if acc is None:
+            acc = t._accumulator = AccumulateGrad(t)
+        return (acc, 0)
+    return (None, 0)
+
+
+class ArrayFunction(Node):
+    """Base of nbtorch's own primitives: forward/backward on raw arrays.
+
+    ``apply(*tensors, **params)`` runs ``forward(ctx, *arrays, **params)`` and
+    wraps the resulting array.  Only when grad mode is on and some input
+    requires grad does it link the node into the graph.
+    """
+    is_view = False   # outputs share storage (and the version counter) with input 0
+
+    @classmethod
+    def apply(cls, *tensors, **params):
+        ctx = cls.__new__(cls)
+        record = False
+        if _gm.enabled:
+            for t in tensors:
+                if t._rg:
+                    record = True
+                    break
+        if record:
+            ctx.needs_input_grad = tuple(t._rg for t in tensors)
+        out = cls.forward(ctx, *[t._data for t in tensors], **params)
+        Tensor = _TENSOR[0]
+        if type(out) is tuple:  # several outputs: each one is a tensor of its own
+            results = tuple(Tensor._wrap(o) for o in out)
+            ctx._n_outputs = len(out)
+        else:
+            results = (Tensor._wrap(out),)
+        if cls.is_view:
+            src = tensors[0]
+            base = src._base if src._base is not None else src
+            vc = version_counter(src)
+            for r in results:
+                r._base = base
+                r._vc = vc
+        if record:
+            ctx.next_functions = tuple([edge_of(t) for t in tensors])
+            for i, r in enumerate(results):
+                if r._data.dtype.kind in 'fc':
+                    r._rg = True
+                    r.grad_fn = ctx
+                    r._output_nr = i
+            saved = ctx.saved_tensors_raw
+            if saved is not None:
+                _record_versions(ctx, saved, tensors, results)
+            if _anomaly[0]:
+                from .anomaly_mode import record_trace
+                record_trace(ctx)
+        return results[0] if len(results) == 1 else results
+
+    def name(self):
+        return self._backward_name
+
+    _backward_name = 'Backward'
+
+
+def version_counter(t):
+    """The version counter of ``t`` (a one-element list shared with its views), made on first use."""
+    vc = t._vc
+    if vc is None:
+        base = t._base
+        if base is not None:
+            vc = base._vc
+            if vc is None:
+                vc = base._vc = [0]
+        else:
+            vc = [0]
+        t._vc = vc
+    return vc
+
+
+def _record_versions(ctx, saved, tensors, results):
+    vs = []
+    for group in (tensors, results):
+        for t in group:
+            d = t._data
+            for s in saved:
+                if s is d:
+                    vc = version_counter(t)
+                    vs.append((vc, vc[0], d, t.grad_fn if group is tensors else ctx))
+                    break
+    ctx._versions = vs
+
+
+# filled by nbtorch._tensor once the Tensor class exists (avoids an import per op)
+_TENSOR = [None]
+# anomaly mode flag, toggled by nbtorch.autograd.anomaly_mode
+_anomaly = [False]
+
+
+class FunctionCtx:
+    """Namespace handed to ``Function.forward``; torch users call it ctx."""
+
+
+class Function(Node):
+    """torch.autograd.Function: subclass it with static ``forward(ctx, ...)`` and ``backward(ctx, *grads)``.
+
+    >>> class Square(Function):
+    ...     @staticmethod
+    ...     def forward(ctx, x):
+    ...         ctx.save_for_backward(x)
+    ...         return x * x
+    ...     @staticmethod
+    ...     def backward(ctx, grad):
+    ...         x, = ctx.saved_tensors
+    ...         return 2 * x * grad
+    >>> y = Square.apply(x)
+    """
+    materialize_grads = True
+
+    @property
+    def saved_tensors(self):
+        self._check_saved()
+        return self.saved_tensors_raw or ()
+
+    def mark_dirty(self, *tensors):
+        pass
+
+    def mark_non_differentiable(self, *tensors):
+        self._non_diff = {id(t) for t in tensors}
+
+    def set_materialize_grads(self, value):
+        self.materialize_grads = bool(value)
+
+    @staticmethod
+    def forward(ctx, *args, **kwargs):
+        raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
+
+    @staticmethod
+    def backward(ctx, *grad_outputs):
+        raise NotImplementedError("You must implement either the backward or vjp method for your custom "
+                                  "autograd.Function to use it with backward mode AD.")
+
+    vjp = backward
+
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        Tensor = _TENSOR[0]
+        ctx = cls.__new__(cls)
+        tensors = [a for a in args if isinstance(a, Tensor)]
+        record = _gm.enabled and any(t._rg for t in tensors)
+        ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._rg for a in args)
+        ctx._arg_is_tensor = tuple(isinstance(a, Tensor) for a in args)
+        with _gm.no_grad():
+            out = cls.forward(ctx, *args, **kwargs)
+        single = not isinstance(out, tuple)
+        outs = (out,) if single else out
+        results = []
+        for o in outs:
+            if isinstance(o, Tensor):
+                if any(o is t for t in tensors):  # returned an input as is: torch returns a view
+                    o = o.view_as(o)
+                results.append(o)
+            else:
+                results.append(o)
+        if record:
+            ctx.next_functions = tuple(edge_of(a) if isinstance(a, Tensor) else (None, 0) for a in args)
+            ctx._n_outputs = len(results)
+            nd = getattr(ctx, '_non_diff', ())
+            for i, r in enumerate(results):
+                if isinstance(r, Tensor) and id(r) not in nd and r._data.dtype.kind in 'fc':
+                    r._rg = True
+                    r.grad_fn = ctx
+                    r._output_nr = i
+            ctx._out_meta = [(r._data.shape, r._data.dtype) if isinstance(r, Tensor) else None for r in results]
+            saved = ctx.saved_tensors_raw
+            if saved:
+                vs = []
+                for s in saved:
+                    if isinstance(s, Tensor):
+                        vc = version_counter(s)
+                        vs.append((vc, vc[0], s._data, s.grad_fn))
+                ctx._versions = vs
+        return results[0] if single else tuple(results)
+
+    def _run_backward(self, grads):
+        """Called by the engine with raw arrays; calls the user's Tensor-level backward."""
+        Tensor = _TENSOR[0]
+        wrapped = []
+        for g, meta in zip(grads, self._out_meta):
+            if g is None and self.materialize_grads and meta is not None:
+                from .._backend import np
+                g = np.zeros(meta[0], meta[1])
+            wrapped.append(None if g is None else Tensor._wrap(g))
+        with _gm.no_grad():
+            res = type(self).backward(self, *wrapped)
+        if not isinstance(res, tuple):
+            res = (res,)
+        n_args = len(self.next_functions)
+        if len(res) != n_args:
+            raise RuntimeError(f"function {self.name()} returned an incorrect number of gradients "
+                               f"(expected {n_args}, got {len(res)})")
+        return tuple(r._data if isinstance(r, Tensor) else None for r in res)
+

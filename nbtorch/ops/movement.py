@@ -1,0 +1,305 @@
+"""Shape and indexing primitives.  Views (``is_view = True``) share storage with their input."""
+import numpy as np
+
+from ..autograd.function import ArrayFunction
+from ._util import xp_of
+
+
+class View(ArrayFunction):
+    _backward_name = 'ViewBackward0'
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, a, shape=None):
+        ctx.shape = a.shape
+        out = a.view()
+        try:
+            out.shape = shape      # NumPy refuses exactly when torch's view would
+        except AttributeError:
+            raise RuntimeError(
+                "view size is not compatible with input tensor's size and stride (at least one dimension "
+                "spans across two contiguous subspaces). Use .reshape(...) instead.") from None
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.reshape(ctx.shape)
+
+
+class Reshape(ArrayFunction):
+    """reshape that had to copy (non-contiguous input): not a view, as in torch."""
+    _backward_name = 'UnsafeViewBackward0'
+
+    @staticmethod
+    def forward(ctx, a, shape=None):
+        ctx.shape = a.shape
+        return a.reshape(shape)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.reshape(ctx.shape)
+
+
+class Permute(ArrayFunction):
+    _backward_name = 'PermuteBackward0'
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, a, dims=None, name=None):
+        ctx.dims = dims
+        if name:
+            ctx._backward_name = name
+        return a.transpose(dims)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.transpose(np.argsort(ctx.dims))
+
+
+class Expand(ArrayFunction):
+    _backward_name = 'ExpandBackward0'
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, a, shape=None):
+        ctx.shape = a.shape
+        return xp_of(a).broadcast_to(a, shape)
+
+    @staticmethod
+    def backward(ctx, g):
+        from ._util import unbroadcast
+        return unbroadcast(g, ctx.shape)
+
+
+class Squeeze(ArrayFunction):
+    _backward_name = 'SqueezeBackward0'
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, a, shape=None, name=None):
+        ctx.shape = a.shape
+        if name:
+            ctx._backward_name = name
+        return a.reshape(shape)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.reshape(ctx.shape)
+
+
+class Index(ArrayFunction):
+    """``x[idx]``: basic indexing is a view (Slice/Select), advanced indexing a copy (Index)."""
+    _backward_name = 'IndexBackward0'
+
+    @staticmethod
+    def forward(ctx, a, idx=None, basic=False, name=None):
+        ctx.shape, ctx.idx, ctx.basic, ctx.dtype = a.shape, idx, basic, a.dtype
+        if name:
+            ctx._backward_name = name
+        return a[idx]
+
+    @staticmethod
+    def backward(ctx, g):
+        xp = xp_of(g)
+        gx = xp.zeros(ctx.shape, g.dtype)
+        if ctx.basic:
+            gx[ctx.idx] = g
+        else:
+            xp.add.at(gx, ctx.idx, g)
+        return gx
+
+
+class IndexView(Index):
+    is_view = True
+
+
+class IndexPut(ArrayFunction):
+    """``x[idx] = v`` recorded in the graph: returns the updated copy; ``_tensor`` writes it back."""
+    _backward_name = 'IndexPutBackward0'
+
+    @staticmethod
+    def forward(ctx, a, v, idx=None, accumulate=False, name=None):
+        ctx.idx, ctx.vshape, ctx.accumulate = idx, v.shape, accumulate
+        if name:
+            ctx._backward_name = name
+        out = a.copy()
+        if accumulate:
+            xp_of(a).add.at(out, idx, v)
+        else:
+            out[idx] = v
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        from ._util import unbroadcast
+        gv = g[ctx.idx]
+        ga = g
+        if not ctx.accumulate:
+            ga = g.copy()
+            ga[ctx.idx] = 0
+        return ga, unbroadcast(gv, ctx.vshape)
+
+
+class Cat(ArrayFunction):
+    _backward_name = 'CatBackward0'
+
+    @staticmethod
+    def forward(ctx, *arrays, dim=0):
+        ctx.sizes = [a.shape[dim] for a in arrays]
+        ctx.dim = dim
+        return xp_of(arrays[0]).concatenate(arrays, axis=dim)
+
+    @staticmethod
+    def backward(ctx, g):
+        splits = np.cumsum(ctx.sizes)[:-1]
+        return tuple(xp_of(g).split(g, splits, axis=ctx.dim))
+
+
+class Stack(ArrayFunction):
+    _backward_name = 'StackBackward0'
+
+    @staticmethod
+    def forward(ctx, *arrays, dim=0):
+        ctx.dim = dim
+        return xp_of(arrays[0]).stack(arrays, axis=dim)
+
+    @staticmethod
+    def backward(ctx, g):
+        xp = xp_of(g)
+        return tuple(xp.take(g, i, axis=ctx.dim) for i in range(g.shape[ctx.dim]))
+
+
+class Flip(ArrayFunction):
+    _backward_name = 'FlipBackward0'
+
+    @staticmethod
+    def forward(ctx, a, dims=None):
+        ctx.dims = dims
+        return xp_of(a).flip(a, dims).copy()
+
+    @staticmethod
+    def backward(ctx, g):
+        return xp_of(g).flip(g, ctx.dims)
+
+
+class Repeat(ArrayFunction):
+    _backward_name = 'RepeatBackward0'
+
+    @staticmethod
+    def forward(ctx, a, repeats=None):
+        ctx.shape = a.shape
+        ctx.repeats = repeats
+        extra = len(repeats) - a.ndim
+        return xp_of(a).tile(a.reshape((1,) * extra + a.shape), repeats)
+
+    @staticmethod
+    def backward(ctx, g):
+        shape = (1,) * (len(ctx.repeats) - len(ctx.shape)) + ctx.shape
+        split = []
+        for r, s in zip(ctx.repeats, shape):
+            split += [r, s]
+        return g.reshape(split).sum(axis=tuple(range(0, len(split), 2))).reshape(ctx.shape)
+
+
+class RepeatInterleave(ArrayFunction):
+    _backward_name = 'IndexSelectBackward0'
+
+    @staticmethod
+    def forward(ctx, a, repeats=None, dim=None):
+        xp = xp_of(a)
+        if dim is None:
+            a = a.reshape(-1)
+            dim = 0
+        ctx.shape, ctx.dim = a.shape, dim
+        ctx.index = xp.repeat(xp.arange(a.shape[dim]), repeats)
+        return xp.take(a, ctx.index, axis=dim)
+
+    @staticmethod
+    def backward(ctx, g):
+        xp = xp_of(g)
+        gx = xp.zeros(ctx.shape, g.dtype)
+        xp.add.at(gx, (slice(None),) * ctx.dim + (ctx.index,), g)
+        return gx
+
+
+class Gather(ArrayFunction):
+    _backward_name = 'GatherBackward0'
+
+    @staticmethod
+    def forward(ctx, a, index=None, dim=0):
+        ctx.shape, ctx.index, ctx.dim = a.shape, index, dim
+        return xp_of(a).take_along_axis(a, index, axis=dim)
+
+    @staticmethod
+    def backward(ctx, g):
+        xp = xp_of(g)
+        gx = xp.zeros(ctx.shape, g.dtype)
+        idx = _full_index(ctx.index, ctx.dim, xp)
+        xp.add.at(gx, idx, g)
+        return gx
+
+
+def _full_index(index, dim, xp):
+    """Open-mesh index tuple that addresses ``a[..., index, ...]`` elementwise (for scatter/gather)."""
+    grids = list(xp.ogrid[tuple(slice(0, s) for s in index.shape)])
+    grids[dim] = index
+    return tuple(grids)
+
+
+class Scatter(ArrayFunction):
+    """scatter / scatter_add: ``src`` values go to ``index`` along ``dim``."""
+    _backward_name = 'ScatterBackward0'
+
+    @staticmethod
+    def forward(ctx, a, src, index=None, dim=0, add=False):
+        xp = xp_of(a)
+        ctx.index, ctx.dim, ctx.add, ctx.src_shape = index, dim, add, src.shape
+        out = a.copy()
+        idx = _full_index(index, dim, xp)
+        src = src[tuple(slice(0, s) for s in index.shape)] if src.ndim else src
+        if add:
+            ctx._backward_name = 'ScatterAddBackward0'
+            xp.add.at(out, idx, src)
+        else:
+            out[idx] = src
+        ctx.idx = idx
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        xp = xp_of(g)
+        ga = g
+        if not ctx.add:
+            ga = g.copy()
+            ga[ctx.idx] = 0
+        gs = xp.zeros(ctx.src_shape, g.dtype)
+        gs[tuple(slice(0, s) for s in ctx.index.shape)] = g[ctx.idx]
+        return ga, gs
+
+
+class MaskedFill(ArrayFunction):
+    _backward_name = 'MaskedFillBackward0'
+
+    @staticmethod
+    def forward(ctx, a, mask=None, value=0.0):
+        ctx.mask = mask
+        return xp_of(a).where(mask, a.dtype.type(value), a)
+
+    @staticmethod
+    def backward(ctx, g):
+        from ._util import unbroadcast
+        return unbroadcast(g * ~ctx.mask, ctx.mask.shape if False else g.shape)
+
+
+class Pad(ArrayFunction):
+    """Constant padding; ``pad`` is NumPy's per-axis ((before, after), ...)."""
+    _backward_name = 'ConstantPadNdBackward0'
+
+    @staticmethod
+    def forward(ctx, a, pad=None, value=0.0):
+        ctx.slices = tuple(slice(b, b + s) for (b, _), s in zip(pad, a.shape))
+        return xp_of(a).pad(a, pad, constant_values=value)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g[ctx.slices]
