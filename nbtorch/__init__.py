@@ -36,4 +36,7 @@ def __getattr__(name):
         return _lazy(name)
     if name in ('save', 'load'):
         return getattr(_lazy('serialization'), name)
-    raise AttributeError(f"module 'nbtorch' has no attribute '{name}'")
+    import difflib
+    close = difflib.get_close_matches(name, [n for n in globals() if not n.startswith('_')], n=1)
+    hint = f". Did you mean: '{close[0]}'?" if close else ''
+    raise AttributeError(f"module 'nbtorch' has no attribute '{name}'{hint}")
