@@ -11,7 +11,7 @@ from ._tensor import Tensor, cat, stack, where, matmul, maximum, minimum, pow, _
 from . import _dtype
 
 _METHOD_NAMES = """
-add sub subtract mul multiply div divide true_divide floor_divide remainder fmod neg negative abs absolute
+add sub subtract rsub mul multiply div divide true_divide floor_divide remainder fmod neg negative abs absolute
 exp log log1p log2 log10 expm1 sqrt rsqrt square reciprocal sin cos tan tanh sigmoid relu sign sgn
 floor ceil trunc frac round clamp clip clamp_min clamp_max lerp logical_not logical_and logical_or logical_xor
 isnan isinf isfinite nan_to_num eq ne lt le gt ge greater less greater_equal less_equal not_equal equal

@@ -492,7 +492,10 @@ class Tensor:
         return _binary(E.Div, self, other, floating=True)
 
     def __rtruediv__(self, other):
-        return _binary(E.Div, self, other, reflected=True, floating=True)
+        out = _binary(E.Div, self, other, reflected=True, floating=True)
+        if out.grad_fn is not None and not isinstance(other, Tensor):
+            out.grad_fn._backward_name = 'MulBackward0'   # torch computes scalar / t as t.reciprocal() * scalar
+        return out
 
     def __floordiv__(self, other):
         return _nondiff(np.floor_divide, self, other)
@@ -604,11 +607,12 @@ class Tensor:
     def div(self, other, *, rounding_mode=None):
         if rounding_mode is None:
             return self / other
-        if rounding_mode == 'floor':
-            return self // other
-        if rounding_mode == 'trunc':
-            out = self / other
-            return Tensor._wrap(np.trunc(out._data).astype(_result_np(self, other)))
+        if rounding_mode in ('floor', 'trunc'):
+            if _dtype.result_type(self, other)._rank < 2:  # integers: exact integer division
+                if rounding_mode == 'floor':
+                    return self // other
+                return _nondiff(_trunc_divide, self, other)
+            return _binary(E.RoundedDiv, self, other, mode=rounding_mode)
         raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
 
     divide = true_divide = div
@@ -620,7 +624,12 @@ class Tensor:
         return self % other
 
     def fmod(self, other):
-        return _nondiff(np.fmod, self, other)
+        if _dtype.result_type(self, other)._rank < 2:
+            return _nondiff(np.fmod, self, other)
+        out = _binary(E.Fmod, self, other)
+        if out.grad_fn is not None and not isinstance(other, Tensor):
+            out.grad_fn._backward_name = 'FmodBackward0'
+        return out
 
     def pow(self, exponent):
         return pow(self, exponent)
@@ -631,6 +640,7 @@ class Tensor:
     negative = neg
 
     def abs(self):
+        _no_bool(self, 'abs_cpu')
         return E.Abs.apply(self)
 
     absolute = abs
@@ -660,7 +670,7 @@ class Tensor:
         return E.Rsqrt.apply(_floating(self))
 
     def square(self):
-        return self * self
+        return pow(self, 2)
 
     def reciprocal(self):
         return E.Reciprocal.apply(_floating(self))
@@ -681,20 +691,27 @@ class Tensor:
         return E.Sigmoid.apply(_floating(self))
 
     def relu(self):
+        if self._data.dtype == np.bool_:
+            raise RuntimeError("Boolean inputs not supported for relu")
         return E.Relu.apply(self)
 
     def sign(self):
+        if self._data.dtype == np.bool_:
+            return self.clone()
         return E.Sign.apply(self)
 
     sgn = sign
 
     def floor(self):
+        _no_bool(self, 'floor_vml_cpu')
         return E.Floor.apply(self) if self._data.dtype.kind == 'f' else self.clone()
 
     def ceil(self):
+        _no_bool(self, 'ceil_vml_cpu')
         return E.Ceil.apply(self) if self._data.dtype.kind == 'f' else self.clone()
 
     def trunc(self):
+        _no_bool(self, 'trunc_vml_cpu')
         return E.Trunc.apply(self) if self._data.dtype.kind == 'f' else self.clone()
 
     fix = trunc
@@ -703,6 +720,7 @@ class Tensor:
         return self - self.trunc()
 
     def round(self, *, decimals=0):
+        _no_bool(self, 'round_vml_cpu')
         return E.Round.apply(self, decimals=decimals)
 
     def clamp(self, min=None, max=None):
@@ -759,7 +777,9 @@ class Tensor:
         return Tensor._wrap(np.isfinite(self._data))
 
     def nan_to_num(self, nan=0.0, posinf=None, neginf=None):
-        return Tensor._wrap(np.nan_to_num(self._data, nan=nan, posinf=posinf, neginf=neginf))
+        if self._data.dtype.kind not in 'fc':
+            return self.clone()
+        return E.NanToNum.apply(self, nan=nan, posinf=posinf, neginf=neginf)
 
     # ------------------------------------------------------------------ in place
     def _inplace(self, result):
@@ -1610,7 +1630,34 @@ def _device_mismatch(a, b):
                        f"{b.device if b.is_cuda else a.device} and {a.device if b.is_cuda else b.device}!")
 
 
-def _binary(fn, a, b, reflected=False, floating=False):
+_DIVISIONS = (np.floor_divide, np.remainder, np.fmod)
+
+
+def _no_bool(t, kernel):
+    if t._data.dtype == np.bool_:
+        raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
+
+
+def _trunc_divide(a, b):
+    """Integer division rounded toward zero (C's ``/``), for ``div(rounding_mode='trunc')`` on ints."""
+    xp = _backend.get_array_module(a)
+    q = xp.floor_divide(a, b)
+    return q + ((q < 0) & (q * b != a))
+
+
+def _broadcast_error(a, b):
+    """torch's message for shapes that do not broadcast (names both sizes and the dim)."""
+    sa, sb = tuple(a.shape), tuple(b.shape)
+    n = max(len(sa), len(sb))
+    pa, pb = (1,) * (n - len(sa)) + sa, (1,) * (n - len(sb)) + sb
+    for i in range(n - 1, -1, -1):
+        if pa[i] != pb[i] and pa[i] != 1 and pb[i] != 1:
+            return RuntimeError(f"The size of tensor a ({pa[i]}) must match the size of tensor b ({pb[i]}) "
+                                f"at non-singleton dimension {i}")
+    return None
+
+
+def _binary(fn, a, b, reflected=False, floating=False, **params):
     """Promote ``a`` (a Tensor) and ``b`` (a Tensor or scalar) by torch's rules, then apply ``fn``."""
     ad = a._data
     if isinstance(b, Tensor):
@@ -1643,7 +1690,13 @@ def _binary(fn, a, b, reflected=False, floating=False):
             b = Tensor._wrap(dt.np.type(b))
     if reflected:
         a, b = b, a
-    return fn.apply(a, b)
+    try:
+        return fn.apply(a, b, **params)
+    except ValueError:
+        err = _broadcast_error(a, b)
+        if err is None:
+            raise
+        raise err from None
 
 
 def _as_tensor_like(x, like):
@@ -1652,13 +1705,22 @@ def _as_tensor_like(x, like):
 
 
 def _nondiff(ufunc, a, b, reflected=False):
+    """A binary op without a gradient (``//``, bitwise ops, integer fmod), on torch-promoted operands."""
     dt = _dtype.result_type(a, b).np
     ad = a._data.astype(dt, copy=False)
     bd = b._data.astype(dt, copy=False) if isinstance(b, Tensor) else dt.type(b)
     if reflected:
         ad, bd = bd, ad
     xp = _backend.get_array_module(ad)
-    return Tensor._wrap(getattr(xp, ufunc.__name__)(ad, bd))
+    if dt.kind in 'iu' and ufunc in _DIVISIONS and not xp.all(bd):
+        raise RuntimeError("ZeroDivisionError")
+    try:
+        return Tensor._wrap(getattr(xp, ufunc.__name__, ufunc)(ad, bd))
+    except ValueError:
+        err = _broadcast_error(ad, bd)
+        if err is None:
+            raise
+        raise err from None
 
 
 def _compare(ufunc, a, b):
@@ -1777,6 +1839,8 @@ def pow(input, exponent):
         return _binary(E.Pow, input, exponent)
     if input._data.dtype.kind in 'iub' and isinstance(exponent, float):
         input = input.to(_dtype.get_default_dtype())
+    elif input._data.dtype == np.bool_:
+        input = input.long()                # bool ** int is int64, as torch's promotion says
     if input._data.dtype.kind in 'iu' and isinstance(exponent, int) and exponent < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
     if isinstance(exponent, np.generic):

@@ -29,6 +29,9 @@ class Sub(ArrayFunction):
 
     @staticmethod
     def forward(ctx, a, b):
+        if a.dtype == np.bool_:
+            raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                               "Use the `^` or `logical_xor()` operator instead.")
         ctx.shapes = (a.shape, b.shape)
         return a - b
 
@@ -301,14 +304,67 @@ class Remainder(ArrayFunction):
 
     @staticmethod
     def forward(ctx, a, b):
+        xp = _xp(a)
+        if a.dtype.kind in 'iu' and not xp.all(b):
+            raise RuntimeError("ZeroDivisionError")
         ctx.save_for_backward(a, b)
-        return _xp(a).remainder(a, b)
+        return xp.remainder(a, b)
 
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors_raw
         xp = _xp(a)
         return unbroadcast(g, a.shape), unbroadcast(-g * xp.floor(a / b), b.shape)
+
+
+class Fmod(ArrayFunction):
+    """``fmod(a, b)``: remainder with the sign of ``a`` (C's fmod). d/da = 1, d/db = -trunc(a / b)."""
+    _backward_name = 'FmodBackward1'
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return _xp(a).fmod(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors_raw
+        xp = _xp(a)
+        gb = unbroadcast(-g * xp.trunc(a / b), b.shape) if ctx.needs_input_grad[1] else None
+        return unbroadcast(g, a.shape), gb
+
+
+class RoundedDiv(ArrayFunction):
+    """``div(a, b, rounding_mode='floor' | 'trunc')`` on floats: a step function, so its gradient is zero."""
+    _backward_name = 'DivBackward2'
+
+    @staticmethod
+    def forward(ctx, a, b, mode='floor'):
+        ctx.shapes = (a.shape, b.shape)
+        xp = _xp(a)
+        return xp.floor_divide(a, b) if mode == 'floor' else xp.trunc(a / b)
+
+    @staticmethod
+    def backward(ctx, g):
+        xp = _xp(g)
+        sa, sb = ctx.shapes
+        return xp.zeros(sa, g.dtype), xp.zeros(sb, g.dtype)
+
+
+class NanToNum(ArrayFunction):
+    """Replace nan/inf by finite numbers; the gradient flows only where the input was finite."""
+    _backward_name = 'NanToNumBackward0'
+
+    @staticmethod
+    def forward(ctx, a, nan=0.0, posinf=None, neginf=None):
+        xp = _xp(a)
+        ctx.save_for_backward(a)
+        return xp.nan_to_num(a, nan=nan, posinf=posinf, neginf=neginf)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors_raw
+        return g * _xp(a).isfinite(a)
 
 
 class ToCopy(ArrayFunction):
