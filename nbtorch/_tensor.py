@@ -789,13 +789,11 @@ class Tensor:
             if self._rg and self.grad_fn is None:
                 raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
             base = self._base
-            if base is not None and base._rg:
-                if base.grad_fn is None:
+            if base is not None and (base._rg or recording):
+                if base._rg and base.grad_fn is None:
                     raise RuntimeError("a view of a leaf Variable that requires grad is being used in an "
                                        "in-place operation.")
-                raise RuntimeError(
-                    "nbtorch does not record in-place operations on views of tensors that are part of an "
-                    "autograd graph. Write it out of place instead, e.g. with torch.where(...) or torch.cat(...).")
+                return _inplace_view(self, base, result)
         rd, sd = result._data, self._data
         if rd.dtype != sd.dtype and not _can_cast(rd.dtype, sd.dtype):
             raise RuntimeError(f"result type {_legacy(rd.dtype)} can't be cast to the desired output type "
@@ -1606,6 +1604,50 @@ class Tensor:
 # ---------------------------------------------------------------------- helpers
 def _raw(x):
     return x._data if isinstance(x, Tensor) else x
+
+
+def _inplace_view(view, base, result):
+    """An in-place op on ``view`` (a view of ``base``) while recording: torch's CopySlices.
+
+    The values are written through the view into the shared storage; ``base``
+    gets a ``CopySlices`` node (old base outside the region, ``result`` inside)
+    and the view an ``AsStridedBackward0`` node that reads its region of the new base.
+    """
+    rd, vd, bd = result._data, view._data, base._data
+    if rd.dtype != vd.dtype and not _can_cast(rd.dtype, vd.dtype):
+        raise RuntimeError(f"result type {_legacy(rd.dtype)} can't be cast to the desired output type "
+                           f"{_legacy(vd.dtype)}")
+    pos = M.view_positions(bd, vd)
+    if pos is None or (pos.size and len(np.unique(_backend.to_host(pos))) != pos.size):
+        raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a "
+                           "single memory location. Please clone() the tensor before performing the operation.")
+    if result.grad_fn is not None:   # the op's node must keep the view's old values
+        node = result.grad_fn
+        saved = node.saved_tensors_raw
+        if saved is not None:
+            node.saved_tensors_raw = tuple(s.copy() if s is vd else s for s in saved)
+            if node._versions:
+                node._versions = [v for v in node._versions if v[2] is not vd]
+    edge_base = _fn.edge_of(base)
+    vd[...] = rd
+    _counter(view)[0] += 1
+    cs = M.CopySlices.__new__(M.CopySlices)
+    cs.needs_input_grad = (base._rg, result._rg)
+    cs.next_functions = (edge_base, _fn.edge_of(result))
+    cs.pos, cs.src_shape = pos, rd.shape
+    cs._out_refs = (_fn._wref(base),)
+    base.grad_fn, base._rg, base._output_nr = cs, True, 0
+    st = M.AsStrided.__new__(M.AsStrided)
+    st.needs_input_grad = (True,)
+    st.next_functions = ((cs, 0),)
+    st.pos, st.base_size, st.base_shape = pos, bd.size, bd.shape
+    st._out_refs = (_fn._wref(view),)
+    view.grad_fn, view._rg, view._output_nr = st, True, 0
+    if _fn._anomaly[0]:
+        from .autograd.anomaly_mode import record_trace
+        record_trace(cs)
+        record_trace(st)
+    return view
 
 
 def _can_cast(src, dst):

@@ -10,7 +10,7 @@
 """
 import weakref
 
-from .function import AccumulateGrad, Function, _TENSOR
+from .function import AccumulateGrad, Function, _TENSOR, _anomaly
 
 
 def _toposort(roots):
@@ -46,13 +46,24 @@ def _accumulate(buffers, node, nr, g):
         slot[nr] = g if slot[nr] is None else slot[nr] + g
 
 
-def run_backward(roots, root_grads, retain_graph=False, inputs=None, accumulate=True):
+def run_backward(roots, root_grads, retain_graph=False, inputs=None, accumulate=True, step=None):
     """Backpropagate ``root_grads`` (arrays) from tensors ``roots``.
 
     With ``accumulate=False`` nothing is written to ``.grad``; instead the
     gradients of ``inputs`` are returned (this is ``autograd.grad``).
+    ``step(node, grad, buffers)``, if given, is called for every node right
+    before its backward runs (``nbtorch.autograd.graph.backward_steps`` uses it);
+    such a run is a dry run: no hooks, no ``.grad`` written, nothing freed.
+
+    Leaves' ``.grad`` are updated all-or-nothing: if backward stops with an
+    exception (a bad gradient, a KeyboardInterrupt from a hook, ...), every
+    ``.grad`` is put back as it was before this call.
     """
     Tensor = _TENSOR[0]
+    dry = step is not None
+    if dry:
+        retain_graph, accumulate = True, False
+    anomaly = _anomaly[0]
     buffers = {}
     nodes = []
     for t, g in zip(roots, root_grads):
@@ -79,61 +90,79 @@ def run_backward(roots, root_grads, retain_graph=False, inputs=None, accumulate=
                 t._accumulator = acc
                 capture_at.setdefault((acc, 0), []).append(i)
 
-    for node in _toposort(nodes):
-        grad = buffers.pop(node, None)
-        if grad is None:
-            continue
-        if captured is not None:
-            if node._n_outputs == 1:
-                for i in capture_at.get((node, 0), ()):
-                    captured[i] = grad
+    undo = []   # (leaf, its .grad before this backward) to restore if we are interrupted
+    try:
+        for node in _toposort(nodes):
+            grad = buffers.pop(node, None)
+            if grad is None:
+                continue
+            if dry:
+                step(node, grad, buffers)
+            if captured is not None:
+                if node._n_outputs == 1:
+                    for i in capture_at.get((node, 0), ()):
+                        captured[i] = grad
+                else:
+                    for nr, g in enumerate(grad):
+                        for i in capture_at.get((node, nr), ()):
+                            captured[i] = g
+            if type(node) is AccumulateGrad:
+                if accumulate:
+                    _accumulate_into_leaf(node.variable, grad, Tensor, undo)
+                continue
+            if node._retained and not dry:
+                grad = _fill_retained(node, grad, Tensor)
+            if node._pre_hooks and not dry:
+                grad = _run_pre_hooks(node, grad, Tensor)
+            node._check_saved()
+            if isinstance(node, Function):
+                grads_out = node._run_backward(grad if node._n_outputs > 1 else (grad,))
+            elif node._n_outputs == 1:
+                grads_out = node.backward(node, grad)
             else:
-                for nr, g in enumerate(grad):
-                    for i in capture_at.get((node, nr), ()):
-                        captured[i] = g
-        if type(node) is AccumulateGrad:
-            if accumulate:
-                _accumulate_into_leaf(node.variable, grad, Tensor)
-            continue
-        if node._retained:
-            grad = _fill_retained(node, grad, Tensor)
-        if node._pre_hooks:
-            grad = _run_pre_hooks(node, grad, Tensor)
-        node._check_saved()
-        if isinstance(node, Function):
-            grads_out = node._run_backward(grad if node._n_outputs > 1 else (grad,))
-        elif node._n_outputs == 1:
-            grads_out = node.backward(node, grad)
-        else:
-            grads_out = node.backward(node, *grad)
-        if type(grads_out) is not tuple:
-            grads_out = (grads_out,)
-        if node._anomaly_trace is not None:
-            from .anomaly_mode import check_grads
-            check_grads(node, grads_out)
-        if node._hooks:
-            grads_out = _run_node_hooks(node, grads_out, grad, Tensor)
-        if not retain_graph:
-            node._release()
-        for (nxt, nr), g in zip(node.next_functions, grads_out):
-            if nxt is not None and g is not None:
-                _accumulate(buffers, nxt, nr, g)
+                grads_out = node.backward(node, *grad)
+            if type(grads_out) is not tuple:
+                grads_out = (grads_out,)
+            if anomaly:
+                from .anomaly_mode import check_grads
+                check_grads(node, grads_out)
+            if node._hooks and not dry:
+                grads_out = _run_node_hooks(node, grads_out, grad, Tensor)
+            if not retain_graph:
+                node._release()
+            for (nxt, nr), g in zip(node.next_functions, grads_out):
+                if nxt is not None and g is not None:
+                    _accumulate(buffers, nxt, nr, g)
+    except BaseException:
+        for t, old, old_data in reversed(undo):
+            t.grad = old
+            if old is not None:
+                old._data = old_data
+        raise
     return captured
 
 
-def _accumulate_into_leaf(t, grad, Tensor):
+def _accumulate_into_leaf(t, grad, Tensor, undo=None):
     if t._hooks:
         for hook in list(t._hooks):
             res = hook(Tensor._wrap(grad))
             if res is not None:
                 grad = res._data
-    if t.grad is None:
-        # the leaf owns its .grad: never alias an array the graph may reuse
-        t.grad = Tensor._wrap(grad.copy() if grad.base is not None or grad.flags.writeable is False else grad)
-        if t.grad._data.dtype != t._data.dtype:
-            t.grad._data = t.grad._data.astype(t._data.dtype)
+    if grad.shape != t._data.shape:
+        raise RuntimeError(f"Function AccumulateGrad returned an invalid gradient - got {list(grad.shape)} "
+                           f"but expected shape compatible with {list(t._data.shape)}")
+    old = t.grad
+    if old is None:
+        # the leaf owns its .grad: never alias an array the graph (or another leaf) may hold
+        t.grad = Tensor._wrap(grad.astype(t._data.dtype, copy=True))
+        if undo is not None:
+            undo.append((t, None, None))
     else:
-        t.grad._data = t.grad._data + grad
+        # out of place, so that an interrupted backward can put the old array back
+        new = old._data + grad
+        if undo is not None:
+            undo.append((t, old, old._data))
+        old._data = new if new.dtype == t._data.dtype else new.astype(t._data.dtype)
     for hook in getattr(t, '_post_acc_hooks', None) or ():
         hook(t)
 

@@ -14,7 +14,13 @@ Two flavours share this machinery:
   ``forward``/``backward`` work on raw NumPy/CuPy arrays, which keeps the
   per-op cost low.  Read any op file to see how each gradient is computed.
 """
+import weakref
+
+from numpy import ndarray as _ndarray
+
 from . import grad_mode as _gm
+
+_wref = weakref.ref
 
 
 def _tensor_cls():
@@ -81,18 +87,54 @@ class Node:
                     kind = from_numpy(arr.dtype).name.capitalize().replace('Float32', 'Float') \
                         .replace('Float64', 'Double').replace('Int64', 'Long').replace('Int32', 'Int')
                     shape = ', '.join(str(s) for s in arr.shape)
-                    origin = f", which is output 0 of {fn.name()}," if fn is not None else ''
+                    if type(fn) is _wref:          # a saved input: torch names its current grad_fn
+                        t = fn()
+                        fn = t.grad_fn if t is not None else None
+                    origin = ''
+                    if fn is not None:
+                        name = fn.name()
+                        for suffix in ('Backward0', 'Backward1', 'Backward'):
+                            if name.endswith(suffix):
+                                name = name[:-len(suffix)]
+                                break
+                        origin = f", which is output 0 of {name},"
                     raise RuntimeError(
                         f"one of the variables needed for gradient computation has been modified by an "
                         f"inplace operation: [torch.{kind}Tensor [{shape}]]{origin} is at version "
-                        f"{counter[0]}; expected version {version} instead. Hint: the backtrace further "
-                        f"above can point to the operation that failed to compute its gradient. The "
-                        f"variable in question was changed in there or anywhere later. Good luck!")
+                        f"{counter[0]}; expected version {version} instead. Hint: enable anomaly detection to "
+                        f"find the operation that failed to compute its gradient, with "
+                        f"torch.autograd.set_detect_anomaly(True, check_nan=False).")
 
     def _release(self):
-        self._released = self.saved_tensors_raw is not None or self._released
+        """Free what was kept for backward (after ``backward()`` without ``retain_graph``).
+
+        Saved arrays go, and so does every other array the forward stored on the
+        node (masks, indices, ...).  A node that held any is marked released, so
+        a second backward through it raises torch's "second time" error.
+        """
+        released = self.saved_tensors_raw is not None or self._released
         self.saved_tensors_raw = None
         self._versions = None
+        d = self.__dict__
+        for k in [k for k, v in d.items() if _holds_array(v)]:
+            del d[k]
+            released = True
+        self._released = released
+
+
+def _is_array(v):
+    return isinstance(v, _ndarray) or type(v).__module__.startswith('cupy')
+
+
+def _holds_array(v):
+    """True for an ndarray (numpy or cupy) or a tuple/list holding one (what ``_release`` frees)."""
+    if _is_array(v):
+        return True
+    if type(v) is tuple or type(v) is list:
+        for x in v:
+            if _is_array(x):
+                return True
+    return False
 
 
 class _RemovableHandle:
@@ -170,6 +212,8 @@ class ArrayFunction(Node):
                 r._vc = vc
         if record:
             ctx.next_functions = tuple([edge_of(t) for t in tensors])
+            # weak references to the outputs: graph views show intermediate values while they live
+            ctx._out_refs = tuple([_wref(r) for r in results])
             for i, r in enumerate(results):
                 if r._data.dtype.kind in 'fc':
                     r._rg = True
@@ -212,7 +256,7 @@ def _record_versions(ctx, saved, tensors, results):
             for s in saved:
                 if s is d:
                     vc = version_counter(t)
-                    vs.append((vc, vc[0], d, t.grad_fn if group is tensors else ctx))
+                    vs.append((vc, vc[0], d, _wref(t) if group is tensors else ctx))
                     break
     ctx._versions = vs
 
@@ -298,13 +342,17 @@ class Function(Node):
                     r.grad_fn = ctx
                     r._output_nr = i
             ctx._out_meta = [(r._data.shape, r._data.dtype) if isinstance(r, Tensor) else None for r in results]
+            ctx._out_refs = tuple(_wref(r) if isinstance(r, Tensor) else None for r in results)
+            if _anomaly[0]:
+                from .anomaly_mode import record_trace
+                record_trace(ctx)
             saved = ctx.saved_tensors_raw
             if saved:
                 vs = []
                 for s in saved:
                     if isinstance(s, Tensor):
                         vc = version_counter(s)
-                        vs.append((vc, vc[0], s._data, s.grad_fn))
+                        vs.append((vc, vc[0], s._data, _wref(s)))
                 ctx._versions = vs
         return results[0] if single else tuple(results)
 

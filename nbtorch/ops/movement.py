@@ -303,3 +303,83 @@ class Pad(ArrayFunction):
     @staticmethod
     def backward(ctx, g):
         return g[ctx.slices]
+
+
+# ---------------------------------------------------------------------------
+# In-place writes through a view of a tensor in the graph (torch's CopySlices)
+def view_positions(base, view):
+    """For each element of ``view`` (a NumPy/CuPy view into ``base``'s memory), its flat index in ``base``.
+
+    Works from the memory layout alone (byte offset and strides), so it covers
+    every chain of slicing, transposing and reshaping that produced the view.
+    Returns an int64 array shaped like ``view``, or None if ``view`` has an
+    element outside ``base``.
+    """
+    xp = xp_of(base)
+    item = base.itemsize
+    if xp is np:
+        b0 = base.__array_interface__['data'][0]
+        v0 = view.__array_interface__['data'][0]
+    else:
+        b0, v0 = base.data.ptr, view.data.ptr
+    offset = v0 - b0
+    voffs = xp.full(view.shape, offset, np.int64)
+    for k, (n, st) in enumerate(zip(view.shape, view.strides)):
+        shape = [1] * view.ndim
+        shape[k] = n
+        voffs = voffs + xp.arange(n, dtype=np.int64).reshape(shape) * st
+    if base.flags.c_contiguous:
+        pos = voffs // item
+        if pos.size and (int(pos.min()) < 0 or int(pos.max()) >= base.size):
+            return None
+        return pos
+    # any other layout: map memory offsets back to logical positions
+    boffs = xp.zeros(base.shape, np.int64)
+    for k, (n, st) in enumerate(zip(base.shape, base.strides)):
+        shape = [1] * base.ndim
+        shape[k] = n
+        boffs = boffs + xp.arange(n, dtype=np.int64).reshape(shape) * st
+    boffs = boffs.reshape(-1)
+    order = xp.argsort(boffs, kind='stable')
+    sorted_offs = boffs[order]
+    where = xp.searchsorted(sorted_offs, voffs.reshape(-1))
+    where = xp.minimum(where, max(boffs.size - 1, 0))
+    if voffs.size and not bool((sorted_offs[where] == voffs.reshape(-1)).all()):
+        return None
+    return order[where].reshape(view.shape)
+
+
+class CopySlices(ArrayFunction):
+    """The node a base tensor gets after an in-place write into one of its views.
+
+    ``base[region] = src``: the gradient flows to the old base everywhere except
+    in the written region, and to ``src`` from that region.  Built by
+    ``Tensor._inplace``; ``pos`` comes from ``view_positions``.
+    """
+    _backward_name = 'CopySlices'
+
+    @staticmethod
+    def backward(ctx, g):
+        flat = g.reshape(-1)
+        g_src = flat[ctx.pos]
+        if g_src.shape != ctx.src_shape:
+            from ._util import unbroadcast
+            g_src = unbroadcast(g_src, ctx.src_shape)
+        g_base = None
+        if ctx.needs_input_grad[0]:
+            g_base = flat.copy()
+            g_base[ctx.pos] = 0
+            g_base = g_base.reshape(g.shape)
+        return g_base, g_src
+
+
+class AsStrided(ArrayFunction):
+    """The node of a view after an in-place write through it: reads its region out of the (new) base."""
+    _backward_name = 'AsStridedBackward0'
+
+    @staticmethod
+    def backward(ctx, g):
+        xp = xp_of(g)
+        gb = xp.zeros(ctx.base_size, g.dtype)
+        xp.add.at(gb, ctx.pos, g)
+        return gb.reshape(ctx.base_shape)
