@@ -1,0 +1,364 @@
+"""Pooling through strided windows (the same window view as convolution, see ``conv.windows``).
+
+* **Max pooling** copies the windows to ``(B, C, *out, K)`` and takes the ``argmax`` over the ``K`` taps.
+  The argmax is kept: the backward pass sends each output's gradient to the one input it came from
+  (a one-hot column) and adds the columns back with ``col2im``, so overlapping windows add up.
+* **Average pooling** sums each window and divides by the number of pixels it counts; its gradient
+  spreads ``grad / divisor`` evenly over the window, again through ``col2im``.
+* **Adaptive average pooling** is linear and separable: along each spatial dim it multiplies by a small
+  averaging matrix ``P`` (output cell ``i`` averages inputs ``floor(i*n/m) .. ceil((i+1)*n/m)``); its
+  gradient multiplies by ``P.T``.
+"""
+import math
+
+import numpy as np
+
+from ..autograd.function import ArrayFunction
+from ._util import xp_of
+from .conv import windows, col2im
+
+
+def pool_out_size(n, k, s, p, d, ceil_mode):
+    """torch's pooling output length: floor (or ceil) of the window count; in ceil mode the last window
+    must start inside the input or the left padding."""
+    out = (n + 2 * p - d * (k - 1) - 1 + (s - 1 if ceil_mode else 0)) // s + 1
+    if ceil_mode and (out - 1) * s >= n + p:
+        out -= 1
+    return out
+
+
+def _geometry(shape, kernel, stride, padding, dilation, ceil_mode):
+    """Output size and the right padding that makes the last (ceil-mode) window fit."""
+    out = tuple(pool_out_size(n, k, s, p, d, ceil_mode)
+                for n, k, s, p, d in zip(shape[2:], kernel, stride, padding, dilation))
+    hi = tuple(max(0, (o - 1) * s + d * (k - 1) + 1 - n - p)
+               for o, n, k, s, p, d in zip(out, shape[2:], kernel, stride, padding, dilation))
+    return out, hi
+
+
+def _cols_view(grad_windows, nd):
+    """(B, C, *out, *kernel) -> the (C, *kernel, B, *out) order ``col2im`` takes (a view)."""
+    return grad_windows.transpose((1,) + tuple(range(2 + nd, 2 + 2 * nd)) + (0,) + tuple(range(2, 2 + nd)))
+
+
+def _lowest(dtype):
+    return -np.inf if dtype.kind == 'f' else np.iinfo(dtype).min
+
+
+class MaxPool(ArrayFunction):
+    """Max over each window; outputs (values, torch's flat input indices).  Gradient: to the argmax only."""
+    _backward_name = 'MaxPool2DWithIndicesBackward0'
+
+    @staticmethod
+    def forward(ctx, x, kernel=None, stride=None, padding=None, dilation=None, ceil_mode=False):
+        xp = xp_of(x)
+        nd = len(kernel)
+        if nd != 2:
+            ctx._backward_name = f'MaxPool{nd}DWithIndicesBackward0'
+        out, hi = _geometry(x.shape, kernel, stride, padding, dilation, ceil_mode)
+        view, _ = windows(x, kernel, stride, dilation, padding, hi, value=_lowest(x.dtype))
+        K = math.prod(kernel)
+        flat = view.reshape(x.shape[:2] + out + (K,))                 # copy of the windows
+        arg = flat.argmax(axis=-1)                                      # NaN counts as the max, as in torch
+        values = xp.take_along_axis(flat, arg[..., None], axis=-1)[..., 0]
+        # torch's indices: position of the max in the flattened (unpadded) input plane
+        taps = xp.unravel_index(arg, kernel)
+        index = xp.zeros(arg.shape, np.int64)
+        for i in range(nd):
+            pos = xp.arange(out[i], dtype=np.int64).reshape((-1,) + (1,) * (nd - 1 - i)) * stride[i] - padding[i]
+            index = index * x.shape[2 + i] + pos + taps[i] * dilation[i]
+        if ctx.needs_input_grad:
+            ctx.arg = arg
+            ctx.meta = (x.shape, kernel, stride, padding, dilation, hi)
+        return values, index
+
+    @staticmethod
+    def backward(ctx, g, g_index=None):
+        xp = xp_of(g)
+        shape, kernel, stride, padding, dilation, hi = ctx.meta
+        nd = len(kernel)
+        cols = xp.zeros(g.shape + (math.prod(kernel),), g.dtype)
+        xp.put_along_axis(cols, ctx.arg[..., None], g[..., None], axis=-1)  # one-hot columns
+        cols = _cols_view(cols.reshape(g.shape + tuple(kernel)), nd)
+        return col2im(cols, shape, kernel, stride, dilation, padding, hi)
+
+
+class AvgPool(ArrayFunction):
+    """Mean over each window.  Gradient: ``grad / divisor`` spread evenly over the window."""
+    _backward_name = 'AvgPool2DBackward0'
+
+    @staticmethod
+    def forward(ctx, x, kernel=None, stride=None, padding=None, ceil_mode=False, count_include_pad=True,
+                divisor_override=None):
+        xp = xp_of(x)
+        nd = len(kernel)
+        if nd != 2:
+            ctx._backward_name = f'AvgPool{nd}DBackward0'
+        ones = (1,) * nd
+        out, hi = _geometry(x.shape, kernel, stride, padding, ones, ceil_mode)
+        view, _ = windows(x, kernel, stride, ones, padding, hi)
+        total = view.sum(axis=tuple(range(2 + nd, 2 + 2 * nd)))
+        if divisor_override:
+            divisor = x.dtype.type(divisor_override)
+        else:
+            # count, per window, the pixels it averages: the padded input (count_include_pad) or the input
+            P = tuple(n + p + h for n, p, h in zip(x.shape[2:], padding, hi))
+            mask = xp.zeros((1, 1) + P, x.dtype)
+            if count_include_pad:
+                mask[(0, 0) + tuple(slice(0, n + 2 * p) for n, p in zip(x.shape[2:], padding))] = 1
+            else:
+                mask[(0, 0) + tuple(slice(p, p + n) for n, p in zip(x.shape[2:], padding))] = 1
+            mview, _ = windows(mask, kernel, stride, ones, (0,) * nd, (0,) * nd)
+            divisor = mview.sum(axis=tuple(range(2 + nd, 2 + 2 * nd)))
+        if ctx.needs_input_grad:
+            ctx.divisor = divisor
+            ctx.meta = (x.shape, kernel, stride, padding, hi)
+        return total / divisor
+
+    @staticmethod
+    def backward(ctx, g):
+        xp = xp_of(g)
+        shape, kernel, stride, padding, hi = ctx.meta
+        nd = len(kernel)
+        share = (g / ctx.divisor).reshape(g.shape + (1,) * nd)
+        cols = _cols_view(xp.broadcast_to(share, g.shape + tuple(kernel)), nd)
+        return col2im(cols, shape, kernel, stride, (1,) * nd, padding, hi)
+
+
+def adaptive_ranges(n, m):
+    """torch's adaptive windows: output cell i covers inputs [floor(i*n/m), ceil((i+1)*n/m))."""
+    return [((i * n) // m, -((-(i + 1) * n) // m)) for i in range(m)]
+
+
+def _averaging_matrix(n, m, xp, dtype):
+    P = np.zeros((m, n), np.float64)
+    for i, (a, b) in enumerate(adaptive_ranges(n, m)):
+        P[i, a:b] = 1.0 / (b - a)
+    return xp.asarray(P.astype(dtype))
+
+
+def _along(x, P, axis):
+    """Multiply ``x`` by matrix ``P`` (m, n) along ``axis`` (of length n)."""
+    xp = xp_of(x)
+    if axis == x.ndim - 1:
+        return x @ P.T
+    return xp.moveaxis(xp.matmul(P, xp.moveaxis(x, axis, -2)), -2, axis)
+
+
+class AdaptiveAvgPool(ArrayFunction):
+    """Average over torch's adaptive windows: ``P_h @ x @ P_w.T``.  Gradient: ``P_h.T @ g @ P_w``."""
+    _backward_name = 'AdaptiveAvgPool2DBackward0'
+
+    @staticmethod
+    def forward(ctx, x, output_size=None):
+        xp = xp_of(x)
+        nd = len(output_size)
+        if nd != 2:
+            ctx._backward_name = f'AdaptiveAvgPool{nd}DBackward0'
+        mats = [_averaging_matrix(n, m, xp, x.dtype) for n, m in zip(x.shape[-nd:], output_size)]
+        for i, P in enumerate(mats):
+            x = _along(x, P, x.ndim - nd + i)
+        ctx.mats = mats
+        return xp.ascontiguousarray(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        nd = len(ctx.mats)
+        for i, P in enumerate(ctx.mats):
+            g = _along(g, P.T, g.ndim - nd + i)
+        return g
+
+
+class AdaptiveMaxPool(ArrayFunction):
+    """Max over torch's adaptive windows; outputs (values, flat indices).  Gradient: to the argmax only."""
+    _backward_name = 'AdaptiveMaxPool2DBackward0'
+
+    @staticmethod
+    def forward(ctx, x, output_size=None):
+        xp = xp_of(x)
+        H, W = x.shape[-2:]
+        oh, ow = output_size
+        values = xp.empty(x.shape[:-2] + (oh, ow), x.dtype)
+        index = xp.empty(x.shape[:-2] + (oh, ow), np.int64)
+        for i, (h0, h1) in enumerate(adaptive_ranges(H, oh)):
+            for j, (w0, w1) in enumerate(adaptive_ranges(W, ow)):
+                win = x[..., h0:h1, w0:w1].reshape(x.shape[:-2] + (-1,))
+                a = win.argmax(axis=-1)
+                values[..., i, j] = xp.take_along_axis(win, a[..., None], axis=-1)[..., 0]
+                index[..., i, j] = (h0 + a // (w1 - w0)) * W + w0 + a % (w1 - w0)
+        ctx.index = index
+        ctx.shape = x.shape
+        return values, index
+
+    @staticmethod
+    def backward(ctx, g, g_index=None):
+        xp = xp_of(g)
+        B = int(np.prod(ctx.shape[:-2]))
+        plane = ctx.shape[-2] * ctx.shape[-1]
+        gx = xp.zeros((B, plane), g.dtype)
+        rows = xp.arange(B)[:, None]
+        idx = ctx.index.reshape(B, -1)
+        gflat = g.reshape(B, -1)
+        # windows of adaptive pooling may overlap: accumulate one output column at a time
+        for k in range(idx.shape[1]):
+            gx[rows[:, 0], idx[:, k]] += gflat[:, k]
+        return gx.reshape(ctx.shape)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The functional API (torch.nn.functional.*pool*): torch's argument handling and errors, then one primitive.
+# As in torch, the 1-D versions are the 2-D ones on a (N, C, 1, L) view.
+
+def _pool_tuple(v, nd, name, op):
+    if isinstance(v, int):
+        return (v,) * nd
+    v = tuple(int(a) for a in v)
+    if len(v) == 1:
+        return v * nd
+    if len(v) != nd:
+        raise RuntimeError(f"{op}: {name} must either be a single int, or a tuple of {nd} ints")
+    return v
+
+
+def _pool_args(input, kernel_size, stride, padding, dilation, nd, op):
+    if input.ndim not in (nd + 1, nd + 2) or input.numel() == 0:
+        raise RuntimeError(f"non-empty {nd + 1}D or {nd + 2}D (batch mode) tensor expected for input")
+    kernel = _pool_tuple(kernel_size, nd, 'kernel_size', op)
+    stride = kernel if stride is None or (not isinstance(stride, int) and len(stride) == 0) \
+        else _pool_tuple(stride, nd, 'stride', op)
+    padding = _pool_tuple(padding, nd, 'padding', op)
+    dilation = _pool_tuple(dilation, nd, 'dilation', op)
+    if any(k <= 0 for k in kernel):
+        raise RuntimeError(f"kernel size should be greater than zero, but got kernel_size={list(kernel)}")
+    if any(s <= 0 for s in stride):
+        raise RuntimeError("stride should not be zero")
+    if any(d <= 0 for d in dilation):
+        raise RuntimeError(f"dilation should be greater than zero, but got dilation={list(dilation)}")
+    for p, k, d in zip(padding, kernel, dilation):
+        if p < 0 or p > (d * (k - 1) + 1) // 2:
+            raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={p}, "
+                               f"kernel_size={k} and dilation={d}")
+    return kernel, stride, padding, dilation
+
+
+def _check_out(x, kernel, stride, padding, dilation, ceil_mode):
+    out = [pool_out_size(n, k, s, p, d, ceil_mode)
+           for n, k, s, p, d in zip(x.shape[2:], kernel, stride, padding, dilation)]
+    if any(o < 1 for o in out):
+        shape = x.shape[1:]
+        raise RuntimeError(f"Given input size: ({'x'.join(map(str, shape))}). Calculated output size: "
+                           f"({'x'.join(map(str, (shape[0],) + tuple(out)))}). Output size is too small")
+
+
+def _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, nd):
+    kernel, stride, padding, dilation = _pool_args(input, kernel_size, stride, padding, dilation, nd,
+                                                   f'max_pool{nd}d')
+    unbatched = input.ndim == nd + 1
+    x = input.unsqueeze(0) if unbatched else input
+    _check_out(x, kernel, stride, padding, dilation, ceil_mode)
+    values, index = MaxPool.apply(x, kernel=kernel, stride=stride, padding=padding, dilation=dilation,
+                                  ceil_mode=bool(ceil_mode))
+    if unbatched:
+        values, index = values.squeeze(0), index.squeeze(0)
+    return (values, index) if return_indices else values
+
+
+def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    """Max over sliding windows of the last dim of (N, C, L) or (C, L) inputs."""
+    if input.ndim not in (2, 3):
+        raise RuntimeError(f"max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size "
+                           f"for input, but got:{list(input.shape)}")
+    stride = kernel_size if stride is None or (not isinstance(stride, int) and len(stride) == 0) else stride
+    res = _max_pool(input.unsqueeze(-2), (1, _one(kernel_size)), (1, _one(stride)), (0, _one(padding)),
+                    (1, _one(dilation)), ceil_mode, True, 2)
+    values, index = res[0].squeeze(-2), res[1].squeeze(-2)
+    return (values, index) if return_indices else values
+
+
+def _one(v):
+    return v if isinstance(v, int) else int(v[0])
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    """Max over each (kh, kw) window of (N, C, H, W) or (C, H, W) inputs; ``return_indices`` gives the
+    flat position (h * W + w) of each max, as torch does."""
+    return _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 2)
+
+
+def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    """Max over each (kd, kh, kw) window of (N, C, D, H, W) inputs."""
+    return _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 3)
+
+
+def _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, nd):
+    kernel, stride, padding, _ = _pool_args(input, kernel_size, stride, padding, 1, nd, f'avg_pool{nd}d')
+    if divisor_override is not None and divisor_override == 0:
+        raise RuntimeError("divisor must be not zero")
+    unbatched = input.ndim == nd + 1
+    x = input.unsqueeze(0) if unbatched else input
+    _check_out(x, kernel, stride, padding, (1,) * nd, ceil_mode)
+    out = AvgPool.apply(x, kernel=kernel, stride=stride, padding=padding, ceil_mode=bool(ceil_mode),
+                        count_include_pad=bool(count_include_pad), divisor_override=divisor_override)
+    return out.squeeze(0) if unbatched else out
+
+
+def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
+    """Mean over sliding windows of the last dim of (N, C, L) or (C, L) inputs."""
+    if input.ndim not in (2, 3):
+        raise RuntimeError(f"Expected 2 to 3 dimensions, but got {input.ndim}-dimensional tensor for argument #1 "
+                           f"'self' (while checking arguments for avg_pool1d)")
+    stride = kernel_size if stride is None or (not isinstance(stride, int) and len(stride) == 0) else stride
+    out = _avg_pool(input.unsqueeze(-2), (1, _one(kernel_size)), (1, _one(stride)), (0, _one(padding)),
+                    ceil_mode, count_include_pad, None, 2)
+    return out.squeeze(-2)
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+               divisor_override=None):
+    """Mean over each (kh, kw) window.  ``count_include_pad`` decides whether zero padding counts in the
+    divisor; ``divisor_override`` replaces the divisor."""
+    return _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, 2)
+
+
+def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+               divisor_override=None):
+    """Mean over each (kd, kh, kw) window."""
+    return _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, 3)
+
+
+def _adaptive_size(input, output_size, nd, op):
+    if isinstance(output_size, int):
+        output_size = (output_size,) * nd
+    output_size = tuple(output_size)
+    if len(output_size) != nd:
+        raise RuntimeError(f"{op}: output_size must be {nd}")
+    # None keeps that dim's input size
+    return tuple(input.shape[-nd + i] if s is None else int(s) for i, s in enumerate(output_size))
+
+
+def adaptive_avg_pool2d(input, output_size):
+    """Average pooling to a fixed output size (oh, ow), whatever the input size."""
+    if input.ndim not in (3, 4):
+        raise RuntimeError(f"adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got {list(input.shape)}")
+    size = _adaptive_size(input, output_size, 2, 'adaptive_avg_pool2d')
+    if size == (1, 1):  # global average pooling: torch computes it as a mean
+        return input.mean((-1, -2), keepdim=True)
+    return AdaptiveAvgPool.apply(input, output_size=size)
+
+
+def adaptive_avg_pool1d(input, output_size):
+    """Average pooling of the last dim of (N, C, L) or (C, L) to a fixed length."""
+    if input.ndim not in (2, 3):
+        raise RuntimeError(f"Expected 2 to 3 dimensions, but got {input.ndim}-dimensional tensor for argument #1 "
+                           f"'self' (while checking arguments for adaptive_avg_pool1d)")
+    size = _adaptive_size(input, output_size, 1, 'adaptive_avg_pool1d')
+    return AdaptiveAvgPool.apply(input.unsqueeze(-2), output_size=(1,) + size).squeeze(-2)
+
+
+def adaptive_max_pool2d(input, output_size, return_indices=False):
+    """Max pooling to a fixed output size (oh, ow); ``return_indices`` gives flat positions as torch does."""
+    if input.ndim not in (3, 4):
+        raise RuntimeError(f"adaptive_max_pool2d(): Expected 3D or 4D tensor, but got: {list(input.shape)}")
+    size = _adaptive_size(input, output_size, 2, 'adaptive_max_pool2d')
+    values, index = AdaptiveMaxPool.apply(input, output_size=size)
+    return (values, index) if return_indices else values
