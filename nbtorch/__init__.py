@@ -17,6 +17,7 @@ from ._creation import (tensor, as_tensor, asarray, from_numpy, zeros, ones, emp
 from ._functions import *  # noqa: F401,F403  torch.exp(x), torch.sum(x, 0), ...
 from ._functions import _METHOD_NAMES
 from .random import manual_seed, seed, initial_seed, get_rng_state, set_rng_state, Generator, default_generator
+from ._tensor_str import set_printoptions
 from .autograd import no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled
 from . import autograd, cuda, return_types, random
 
