@@ -60,7 +60,9 @@ def assert_same_trace(nb, th):
         assert lr_nb == lr_th, f"step {step}: lrs {lr_nb} != torch's {lr_th}"
         for i, (a, b) in enumerate(zip(p_nb, p_th)):
             assert a.dtype == np.float32, f"step {step}: param {i} became {a.dtype}"
-            np.testing.assert_allclose(a, b, rtol=RTOL, atol=ATOL, err_msg=f"step {step}, param {i}")
+            # elementwise, with an absolute floor scaled to the tensor (round-off of its largest entries)
+            np.testing.assert_allclose(a, b, rtol=RTOL, atol=ATOL + 1e-5 * np.abs(b).max(),
+                                       err_msg=f"step {step}, param {i}")
         assert math.isclose(l_nb, l_th, rel_tol=1e-4, abs_tol=1e-6)
 
 
