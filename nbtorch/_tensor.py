@@ -963,7 +963,7 @@ class Tensor:
     # ------------------------------------------------------------------ reductions
     def sum(self, dim=None, keepdim=False, *, dtype=None):
         d = self._data
-        axes = canonical_dims(dim, d.ndim) if dim is not None and dim != () else None
+        axes = _opt_axes(dim, self)
         np_dt = _dtype.as_dtype(dtype).np if dtype is not None else (np.int64 if d.dtype.kind in 'biu' else None)
         src = self
         if np_dt is not None and src._data.dtype != np_dt and src._data.dtype.kind in 'fc':
@@ -980,7 +980,7 @@ class Tensor:
         if self._data.dtype.kind not in 'fc':
             raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either a floating "
                                f"point or complex dtype. Got: {_legacy(self._data.dtype)}")
-        axes = canonical_dims(dim, self._data.ndim) if dim is not None and dim != () else None
+        axes = _opt_axes(dim, self)
         return R.Mean.apply(self, axes=axes, keepdim=keepdim)
 
     def nanmean(self, dim=None, keepdim=False):
@@ -992,6 +992,8 @@ class Tensor:
         if src._data.dtype.kind in 'biu':
             src = src.long()
         axis = None if dim is None else canonical_dim(dim, self._data.ndim)
+        if not self._data.ndim:
+            axis = None
         return R.Prod.apply(src, axis=axis, keepdim=keepdim)
 
     def _minmax(self, fn_all, fn_dim, elementwise, name, dim=None, keepdim=False):
@@ -1015,11 +1017,11 @@ class Tensor:
         return self._minmax(R.Min, R.Min, minimum, 'min', dim, keepdim)
 
     def amax(self, dim=(), keepdim=False):
-        axes = canonical_dims(dim, self._data.ndim) if dim not in (None, ()) else None
+        axes = _opt_axes(dim, self)
         return R.AMax.apply(self, axes=axes, keepdim=keepdim)
 
     def amin(self, dim=(), keepdim=False):
-        axes = canonical_dims(dim, self._data.ndim) if dim not in (None, ()) else None
+        axes = _opt_axes(dim, self)
         return R.AMin.apply(self, axes=axes, keepdim=keepdim)
 
     def argmax(self, dim=None, keepdim=False):
@@ -1037,7 +1039,7 @@ class Tensor:
             unbiased, dim = dim, None
         if correction is None:
             correction = 1 if unbiased in (None, True) else 0
-        axes = canonical_dims(dim, self._data.ndim) if dim is not None else None
+        axes = _opt_axes(dim, self)
         return R.Var.apply(self, axes=axes, correction=correction, keepdim=keepdim, take_sqrt=take_sqrt)
 
     def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
@@ -1047,37 +1049,39 @@ class Tensor:
         return self._var(dim, unbiased, keepdim, correction, True)
 
     def norm(self, p='fro', dim=None, keepdim=False, dtype=None):
-        if p == 'fro' or p == 2:
-            sq = self * self
-            return sq.sum(dim, keepdim).sqrt()
-        if p == 1:
-            return self.abs().sum(dim, keepdim)
-        if p in (float('inf'), 'inf'):
-            return self.abs().amax(dim if dim is not None else (), keepdim)
-        if p == 0:
-            return (self != 0).to(self.dtype).sum(dim, keepdim)
-        return (self.abs() ** p).sum(dim, keepdim) ** (1.0 / p)
+        src = self if dtype is None else self.to(dtype)
+        if src._data.dtype.kind not in 'fc':
+            raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. "
+                               f"Got {_legacy(src._data.dtype)}")
+        if p is None or p == 'fro':
+            p = 2.0
+        elif p == 'inf':
+            p = float('inf')
+        elif p == 'nuc':
+            raise NotImplementedError("nbtorch: the nuclear norm (p='nuc') is not implemented")
+        return R.Norm.apply(src, p=float(p), axes=_opt_axes(dim, self), keepdim=keepdim)
 
     def logsumexp(self, dim, keepdim=False):
-        axes = canonical_dims(dim, self._data.ndim)
+        axes = canonical_dims(dim, self._data.ndim) if self._data.ndim else None
         return R.LogSumExp.apply(_floating(self), axes=axes, keepdim=keepdim)
 
     def all(self, dim=None, keepdim=False):
-        return Tensor._wrap(np.asarray(self._data.all(axis=_opt_axes(dim, self), keepdims=keepdim)))
+        out = self._data.all(axis=_opt_axes(dim, self), keepdims=keepdim)
+        # torch keeps uint8 for uint8 inputs (a legacy rule); everything else gives bool
+        return Tensor._wrap(_backend.get_array_module(self._data).asarray(out, self._data.dtype if self._data.dtype == np.uint8 else np.bool_))
 
     def any(self, dim=None, keepdim=False):
-        return Tensor._wrap(np.asarray(self._data.any(axis=_opt_axes(dim, self), keepdims=keepdim)))
+        out = self._data.any(axis=_opt_axes(dim, self), keepdims=keepdim)
+        return Tensor._wrap(_backend.get_array_module(self._data).asarray(out, self._data.dtype if self._data.dtype == np.uint8 else np.bool_))
 
     def count_nonzero(self, dim=None):
         return Tensor._wrap(np.asarray(np.count_nonzero(self._data, axis=_opt_axes(dim, self)), np.int64))
 
     def softmax(self, dim, dtype=None):
-        src = self.to(dtype) if dtype is not None else _floating(self)
-        return R.Softmax.apply(src, dim=canonical_dim(dim, self._data.ndim))
+        return _softmax(R.Softmax, self, dim, dtype, 'softmax')
 
     def log_softmax(self, dim, dtype=None):
-        src = self.to(dtype) if dtype is not None else _floating(self)
-        return R.LogSoftmax.apply(src, dim=canonical_dim(dim, self._data.ndim))
+        return _softmax(R.LogSoftmax, self, dim, dtype, 'log_softmax')
 
     def cumsum(self, dim, *, dtype=None):
         np_dt = _dtype.as_dtype(dtype).np if dtype is not None else (np.int64 if self._data.dtype.kind in 'biu' else None)
@@ -1176,7 +1180,8 @@ class Tensor:
             return M.Squeeze.apply(self, shape=new)
         dims = canonical_dims(dim, self._data.ndim)
         new = tuple(s for i, s in enumerate(shp) if not (i in dims and s == 1))
-        return M.Squeeze.apply(self, shape=new, name='SqueezeBackward1')
+        return M.Squeeze.apply(self, shape=new,
+                               name='SqueezeBackward2' if isinstance(dim, (tuple, list)) else 'SqueezeBackward1')
 
     def unsqueeze(self, dim):
         nd = self._data.ndim + 1
@@ -1263,10 +1268,25 @@ class Tensor:
         return self.repeat(*dims)
 
     def repeat_interleave(self, repeats, dim=None, *, output_size=None):
-        reps = repeats._data if isinstance(repeats, Tensor) else repeats
-        if dim is not None:
-            dim = canonical_dim(dim, self._data.ndim)
-        return M.RepeatInterleave.apply(self, repeats=reps, dim=dim)
+        """Repeat each element ``repeats`` times along ``dim`` (of the flattened tensor when dim is None)."""
+        src = self.reshape(-1) if dim is None else self
+        d = 0 if dim is None else canonical_dim(dim, self._data.ndim)
+        if isinstance(repeats, Tensor) and repeats._data.size == 1:
+            repeats = int(repeats.item())
+        if isinstance(repeats, Tensor):
+            reps = repeats._data
+            if reps.ndim != 1 or reps.shape[0] != src._data.shape[d]:
+                raise RuntimeError("repeats must have the same size as input along dim, but got repeats.size(0) "
+                                   f"= {reps.shape[0] if reps.ndim else 1} and input.size({d}) = {src._data.shape[d]}")
+            if (reps < 0).any():
+                raise RuntimeError("repeats can not be negative")
+            return M.RepeatInterleave.apply(src, repeats=reps, dim=d)
+        if repeats < 0:
+            raise RuntimeError("repeats can not be negative")
+        # as torch: unsqueeze, expand, copy, view -> ViewBackward0
+        shp = src._data.shape
+        big = src.unsqueeze(d + 1).expand(shp[:d + 1] + (repeats,) + shp[d + 1:]).clone()
+        return big.view(shp[:d] + (shp[d] * repeats,) + shp[d + 1:])
 
     def flip(self, *dims):
         dims = _shape_arg(dims)
@@ -1279,7 +1299,20 @@ class Tensor:
         return self.flip(0)
 
     def roll(self, shifts, dims=None):
-        return Tensor._wrap(np.roll(self._data, shifts, dims)) if not self._rg else _roll(self, shifts, dims)
+        """Shift elements along ``dims`` (of the flattened tensor when dims is None), wrapping around."""
+        if isinstance(shifts, (list, tuple)):
+            shifts = tuple(int(s) for s in shifts)
+        if dims is None:
+            if isinstance(shifts, tuple) and len(shifts) != 1:
+                raise RuntimeError(f"`shifts` required to be of size 1 when `dims` is None, but got {len(shifts)}")
+            return M.Roll.apply(self, shifts=shifts, dims=None)
+        if isinstance(dims, (list, tuple)):
+            dims = tuple(canonical_dim(d, self._data.ndim) for d in dims)
+            if not isinstance(shifts, tuple) or len(shifts) != len(dims):
+                raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts) if isinstance(shifts, tuple) else 1}, dims:{len(dims)}")
+        else:
+            dims = canonical_dim(dims, self._data.ndim)
+        return M.Roll.apply(self, shifts=shifts, dims=dims)
 
     def narrow(self, dim, start, length):
         d = canonical_dim(dim, self._data.ndim)
@@ -1315,11 +1348,9 @@ class Tensor:
             if builtins.sum(sizes) != size:
                 raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's "
                                    f"size at dimension {d}), but got split_sizes={sizes}")
-        out, start = [], 0
-        for s in sizes:
-            out.append(self.narrow(d, start, s))
-            start += s
-        return tuple(out)
+        name = 'SplitBackward0' if isinstance(split_size_or_sections, int) else 'SplitWithSizesBackward0'
+        out = M.Split.apply(self, sizes=tuple(sizes), dim=d, name=name)
+        return out if type(out) is tuple else (out,)
 
     def tensor_split(self, indices_or_sections, dim=0):
         d = canonical_dim(dim, self._data.ndim)
@@ -1328,15 +1359,24 @@ class Tensor:
 
     def unbind(self, dim=0):
         d = canonical_dim(dim, self._data.ndim)
-        return tuple(self.select(d, i) for i in range(self._data.shape[d]))
+        n = self._data.shape[d]
+        if n == 0:
+            return ()
+        out = M.Split.apply(self, sizes=(1,) * n, dim=d, name='UnbindBackward0', squeeze=True)
+        return out if type(out) is tuple else (out,)
 
     def unfold(self, dimension, size, step):
-        d = canonical_dim(dimension, self._data.ndim)
-        n = (self._data.shape[d] - size) // step + 1
-        idx = np.arange(n)[:, None] * step + np.arange(size)[None, :]
-        moved = self.movedim(d, -1)
-        out = moved[..., Tensor._wrap(idx)]
-        return out.movedim(-2, d)
+        """Windows of ``size`` elements, ``step`` apart, along ``dimension``; they form a new last dim (a view)."""
+        nd = self._data.ndim
+        d = canonical_dim(dimension, max(nd, 1)) if nd else 0
+        length = self._data.shape[d] if nd else 1
+        if size > length:
+            raise RuntimeError(f"maximum size for tensor at dimension {d} is {length} but size is {size}")
+        if step <= 0:
+            raise RuntimeError(f"step is {step} but must be > 0")
+        if size < 0:
+            raise RuntimeError(f"size is {size} but must be >= 0")
+        return M.Unfold.apply(self, dim=d, size=int(size), step=int(step))
 
     # ------------------------------------------------------------------ indexing
     def __getitem__(self, idx):
@@ -1781,12 +1821,29 @@ def _compare(ufunc, a, b):
 
 
 def _opt_axes(dim, t):
+    """The numpy axes a reduction over ``dim`` uses: None (everything) for None, () or a 0-dim tensor."""
     if dim is None:
         return None
-    return canonical_dims(dim, t._data.ndim)
+    axes = canonical_dims(dim, t._data.ndim)   # validates, raising torch's IndexError
+    return axes if axes and t._data.ndim else None
+
+
+def _softmax(op, t, dim, dtype, name):
+    """softmax/log_softmax along ``dim``; integer inputs need ``dtype=`` as in torch."""
+    src = t.to(dtype) if dtype is not None else t
+    d = canonical_dim(dim, t._data.ndim)
+    if src._data.dtype.kind not in 'fc':
+        kernel = '_lastdim_kernel_impl' if d == t._data.ndim - 1 else '_kernel_impl'
+        raise NotImplementedError(f'"{name}{kernel}" not implemented for \'{_legacy(src._data.dtype)}\'')
+    if not t._data.ndim:
+        src = src.reshape(1)
+        return op.apply(src, dim=0).reshape(())
+    return op.apply(src, dim=d)
 
 
 def _arg_reduce(fn, t, dim, keepdim):
+    if t._data.dtype == np.bool_:
+        raise RuntimeError(f"{fn.__name__}(): does not support bool input")
     xp = _backend.get_array_module(t._data)
     if dim is None:
         res = getattr(xp, fn.__name__)(t._data)
@@ -1998,7 +2055,7 @@ def _roll(t, shifts, dims):
 def cat(tensors, dim=0, *, out=None):
     tensors = list(tensors)
     if not tensors:
-        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
+        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
     tensors = [t for t in tensors if not (t._data.ndim == 1 and t._data.shape[0] == 0)] or tensors[:1]
     nd = tensors[0]._data.ndim
     if nd == 0:

@@ -148,7 +148,7 @@ class AMaxMin(ArrayFunction):
         a, out = ctx.saved_tensors_raw
         g = _expand_back(g, a.shape, ctx.axes, ctx.keepdim) if ctx.axes is not None else g.reshape(out.shape)
         mask = (a == out)
-        return mask * g / mask.sum(axis=ctx.axes, keepdims=True)
+        return mask * g / mask.sum(axis=ctx.axes, keepdims=True).astype(g.dtype)
 
 
 class AMax(AMaxMin):
@@ -285,3 +285,54 @@ class CumProd(ArrayFunction):
             cp = xp.cumprod(b, axis=-1)
             res[..., i] = (gm[..., i:] * cp[..., i:]).sum(-1)
         return xp.moveaxis(res, -1, d)
+
+
+class Norm(ArrayFunction):
+    """The vector p-norm ``(sum |x|^p)^(1/p)`` over ``axes`` (all of them when None).
+
+    Gradient: ``x * |x|^(p-2) / norm^(p-1)``; for p=1 that is ``sign(x)``, for p=inf the sign at the
+    entries that reach the max (ties share it).  Where the norm is 0 the gradient is 0, as in torch.
+    """
+    _backward_name = 'LinalgVectorNormBackward0'
+
+    @staticmethod
+    def forward(ctx, a, p=2.0, axes=None, keepdim=False):
+        xp = xp_of(a)
+        absa = xp.abs(a)
+        if p == 2:
+            out = xp.sqrt((a * a).sum(axis=axes, keepdims=True))
+        elif p == 1:
+            out = absa.sum(axis=axes, keepdims=True)
+        elif p == float('inf'):
+            out = absa.max(axis=axes, keepdims=True)
+        elif p == -float('inf'):
+            out = absa.min(axis=axes, keepdims=True)
+        elif p == 0:
+            out = (a != 0).sum(axis=axes, keepdims=True).astype(a.dtype)
+        else:
+            out = (absa ** p).sum(axis=axes, keepdims=True) ** a.dtype.type(1.0 / p)
+        ctx.save_for_backward(a, out)
+        ctx.p, ctx.axes, ctx.keepdim = p, axes, keepdim
+        if keepdim:
+            return out
+        return out.reshape(()) if axes is None else out.squeeze(axes)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, norm = ctx.saved_tensors_raw
+        xp = xp_of(a)
+        p = ctx.p
+        g = g.reshape(norm.shape)     # put the reduced axes back as size 1
+        if p == 0:
+            return xp.zeros_like(a)
+        if p == 1:
+            return g * xp.sign(a)
+        if p in (float('inf'), -float('inf')):
+            mask = (xp.abs(a) == norm)
+            count = mask.sum(axis=ctx.axes, keepdims=True).astype(a.dtype)
+            return g * xp.sign(a) * mask / count
+        safe = xp.where(norm == 0, xp.ones_like(norm), norm)
+        if p == 2:
+            return xp.where(norm == 0, 0, g * a / safe).astype(a.dtype, copy=False)
+        scale = a * xp.abs(a) ** a.dtype.type(p - 2) / safe ** a.dtype.type(p - 1)
+        return xp.where(norm == 0, 0, g * scale).astype(a.dtype, copy=False)
