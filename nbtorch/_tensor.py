@@ -1579,7 +1579,12 @@ class Tensor:
         return Tensor._wrap(np.diagonal(self._data, diagonal).copy())
 
     def diagonal(self, offset=0, dim1=0, dim2=1):
-        return Tensor._wrap(np.diagonal(self._data, offset, dim1, dim2))
+        """The diagonal (``offset`` above/below the main one) of the ``dim1``/``dim2`` planes, as a view."""
+        nd = self._data.ndim
+        d1, d2 = canonical_dim(dim1, nd), canonical_dim(dim2, nd)
+        if d1 == d2:
+            raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+        return M.Diagonal.apply(self, offset=int(offset), dim1=d1, dim2=d2)
 
     def trace(self):
         return self.diagonal().sum() if not self._rg else (self * Tensor._wrap(np.eye(*self._data.shape, dtype=self._data.dtype))).sum()

@@ -5,6 +5,8 @@ from . import grad_mode
 from .grad_mode import no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled
 from .function import Function, FunctionCtx, Node, AccumulateGrad
 from .engine import run_backward
+from .anomaly_mode import detect_anomaly, set_detect_anomaly, is_anomaly_enabled, is_anomaly_check_nan_enabled
+from . import graph, anomaly_mode
 
 
 def _make_grads(outputs, grad_outputs):

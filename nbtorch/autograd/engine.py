@@ -52,7 +52,7 @@ def run_backward(roots, root_grads, retain_graph=False, inputs=None, accumulate=
     With ``accumulate=False`` nothing is written to ``.grad``; instead the
     gradients of ``inputs`` are returned (this is ``autograd.grad``).
     ``step(node, grad, buffers)``, if given, is called for every node right
-    before its backward runs (``nbtorch.autograd.graph.backward_steps`` uses it);
+    after it has run and passed its gradients on (``nbtorch.autograd.graph.backward_steps`` uses it);
     such a run is a dry run: no hooks, no ``.grad`` written, nothing freed.
 
     Leaves' ``.grad`` are updated all-or-nothing: if backward stops with an
@@ -96,8 +96,6 @@ def run_backward(roots, root_grads, retain_graph=False, inputs=None, accumulate=
             grad = buffers.pop(node, None)
             if grad is None:
                 continue
-            if dry:
-                step(node, grad, buffers)
             if captured is not None:
                 if node._n_outputs == 1:
                     for i in capture_at.get((node, 0), ()):
@@ -109,6 +107,8 @@ def run_backward(roots, root_grads, retain_graph=False, inputs=None, accumulate=
             if type(node) is AccumulateGrad:
                 if accumulate:
                     _accumulate_into_leaf(node.variable, grad, Tensor, undo)
+                if dry:
+                    step(node, grad, buffers)
                 continue
             if node._retained and not dry:
                 grad = _fill_retained(node, grad, Tensor)
@@ -133,6 +133,8 @@ def run_backward(roots, root_grads, retain_graph=False, inputs=None, accumulate=
             for (nxt, nr), g in zip(node.next_functions, grads_out):
                 if nxt is not None and g is not None:
                     _accumulate(buffers, nxt, nr, g)
+            if dry:
+                step(node, grad, buffers)
     except BaseException:
         for t, old, old_data in reversed(undo):
             t.grad = old

@@ -214,6 +214,7 @@ class ArrayFunction(Node):
             ctx.next_functions = tuple([edge_of(t) for t in tensors])
             # weak references to the outputs: graph views show intermediate values while they live
             ctx._out_refs = tuple([_wref(r) for r in results])
+            ctx._out_meta = [(r._data.shape, r._data.dtype) for r in results]
             for i, r in enumerate(results):
                 if r._data.dtype.kind in 'fc':
                     r._rg = True

@@ -96,7 +96,11 @@ class Index(ArrayFunction):
         ctx.shape, ctx.idx, ctx.basic, ctx.dtype = a.shape, idx, basic, a.dtype
         if name:
             ctx._backward_name = name
-        return a[idx]
+        out = a[idx]
+        if basic and type(out) is not type(a):
+            # a[1] on a 1-d NumPy array is a scalar copy; a[1, ...] is the 0-d view torch gives
+            out = a[(idx if type(idx) is tuple else (idx,)) + (Ellipsis,)]
+        return out
 
     @staticmethod
     def backward(ctx, g):
@@ -383,3 +387,125 @@ class AsStrided(ArrayFunction):
         gb = xp.zeros(ctx.base_size, g.dtype)
         xp.add.at(gb, ctx.pos, g)
         return gb.reshape(ctx.base_shape)
+
+
+class Split(ArrayFunction):
+    """split / chunk / unbind: several views of input 0, one node for all of them (as in torch).
+
+    The backward puts each piece's gradient back at its place (zeros for pieces that got none).
+    """
+    _backward_name = 'SplitBackward0'
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, a, sizes=None, dim=0, name=None, squeeze=False):
+        ctx.shape, ctx.dim, ctx.sizes, ctx.squeeze, ctx.dtype = a.shape, dim, sizes, squeeze, a.dtype
+        if name:
+            ctx._backward_name = name
+        outs, start = [], 0
+        lead = (slice(None),) * dim
+        for s in sizes:
+            outs.append(a[lead + ((start,) if squeeze else (slice(start, start + s),))])
+            start += s
+        return tuple(outs)
+
+    @staticmethod
+    def backward(ctx, *grads):
+        xp = None
+        for g in grads:
+            if g is not None:
+                xp = xp_of(g)
+                break
+        gx = xp.zeros(ctx.shape, ctx.dtype)
+        lead = (slice(None),) * ctx.dim
+        start = 0
+        for s, g in zip(ctx.sizes, grads):
+            if g is not None:
+                gx[lead + ((start,) if ctx.squeeze else (slice(start, start + s),))] = g
+            start += s
+        return gx
+
+
+class Roll(ArrayFunction):
+    _backward_name = 'RollBackward0'
+
+    @staticmethod
+    def forward(ctx, a, shifts=None, dims=None):
+        ctx.shifts, ctx.dims, ctx.shape = shifts, dims, a.shape
+        if dims is None:
+            return xp_of(a).roll(a.reshape(-1), shifts).reshape(a.shape)
+        return xp_of(a).roll(a, shifts, dims)
+
+    @staticmethod
+    def backward(ctx, g):
+        neg = tuple(-s for s in ctx.shifts) if isinstance(ctx.shifts, tuple) else -ctx.shifts
+        if ctx.dims is None:
+            return xp_of(g).roll(g.reshape(-1), neg).reshape(ctx.shape)
+        return xp_of(g).roll(g, neg, ctx.dims)
+
+
+class Unfold(ArrayFunction):
+    """``Tensor.unfold(dim, size, step)``: windows of ``size`` along ``dim`` as a new last dim (a view)."""
+    _backward_name = 'UnfoldBackward0'
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, a, dim=0, size=1, step=1):
+        xp = xp_of(a)
+        n = (a.shape[dim] - size) // step + 1 if a.ndim else 1
+        ctx.shape, ctx.dim, ctx.size, ctx.step, ctx.n = a.shape, dim, size, step, n
+        if a.ndim == 0:
+            return a.reshape(1)
+        shape = a.shape[:dim] + (n,) + a.shape[dim + 1:] + (size,)
+        strides = a.strides[:dim] + (a.strides[dim] * step,) + a.strides[dim + 1:] + (a.strides[dim],)
+        return xp.lib.stride_tricks.as_strided(a, shape, strides)
+
+    @staticmethod
+    def backward(ctx, g):
+        if not ctx.shape:
+            return g.reshape(())
+        xp = xp_of(g)
+        gx = xp.zeros(ctx.shape, g.dtype)
+        d = ctx.dim
+        lead = (slice(None),) * d
+        for k in range(ctx.size):   # window position k of every window
+            stop = k + (ctx.n - 1) * ctx.step + 1
+            gx[lead + (slice(k, stop, ctx.step),)] += xp.moveaxis(g[..., k], d, d) if g.ndim else g
+        return gx
+
+
+class Diagonal(ArrayFunction):
+    """``diagonal(offset, dim1, dim2)``: a view of the diagonal, moved to the last dim."""
+    _backward_name = 'DiagonalBackward0'
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, a, offset=0, dim1=0, dim2=1):
+        ctx.shape, ctx.args = a.shape, (offset, dim1, dim2)
+        out = xp_of(a).diagonal(a, offset, dim1, dim2)
+        if xp_of(a) is np and not out.flags.writeable and a.flags.writeable:
+            out = _writable_diagonal(a, offset, dim1, dim2)   # NumPy's is read-only; torch's is writable
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        xp = xp_of(g)
+        gx = xp.zeros(ctx.shape, g.dtype)
+        offset, d1, d2 = ctx.args
+        view = _writable_diagonal(gx, offset, d1, d2) if xp is np else xp.diagonal(gx, offset, d1, d2)
+        view[...] = g
+        return gx
+
+
+def _writable_diagonal(a, offset, dim1, dim2):
+    """np.diagonal as a writable view (same shape and strides, built with as_strided)."""
+    ro = np.diagonal(a, offset, dim1, dim2)
+    if ro.size == 0:
+        return ro.copy()
+    start = [0] * a.ndim
+    if offset >= 0:
+        start[dim2] = offset
+    else:
+        start[dim1] = -offset
+    first = a[tuple(slice(s, None) for s in start)]
+    return np.lib.stride_tricks.as_strided(first, ro.shape, ro.strides, writeable=True)
