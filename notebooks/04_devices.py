@@ -52,7 +52,7 @@ if torch.cuda.is_available():
     x = x.to(device)                       # or just use .to("cuda")
     z = x + y
     print(z.device)
-    print(z.to("cpu", torch.double).dtype)       # .to can change the dtype as well
+    print(z.to("cpu", torch.double))       # .to can change the dtype as well
 print(x.to(torch.double).dtype, x.cpu().device)
 
 # %% [markdown]

@@ -115,14 +115,31 @@ print(t.shape, t.dtype, round(t.min().item(), 3), round(t.max().item(), 3))
 back = transforms.ToPILImage()(t)
 print(back.size, back.mode)
 
-# %%
-resize_img_oper = transforms.Resize((200, 200), interpolation=transforms.InterpolationMode.BILINEAR)
-orig_img = img.convert('RGB')
-display(orig_img)
-img200 = resize_img_oper(orig_img)
-display(img200)
+# %% [markdown]
+# `Resize(size, interpolation=2)`: a tuple `(h, w)` sets the output size exactly; an int sets the shorter
+# side and keeps the aspect ratio. `interpolation=2` is PIL's bilinear filter
+# (`transforms.InterpolationMode.BILINEAR` in newer code). We save a digit as `jk.jpg` to have a file
+# to open, as the tutorial does.
 
 # %%
+from PIL import Image
+
+img.convert('RGB').resize((64, 64)).save('jk.jpg')
+
+# a Resize operation
+resize_img_oper = transforms.Resize((200, 200), interpolation=2)
+
+# the original image
+orig_img = Image.open('jk.jpg')
+display(orig_img)
+
+# after Resize
+img = resize_img_oper(orig_img)
+display(img)
+print(img.size, transforms.Resize(100)(Image.new('RGB', (64, 32))).size)
+
+# %%
+img, label = digits[0]
 print(transforms.CenterCrop(20)(img).size)
 torch.manual_seed(0)
 print(transforms.RandomCrop(24, padding=2)(img).size)

@@ -26,6 +26,7 @@
 import nbtorch as torch
 import nbtorch.nn.functional as F
 from nbtorch import nn
+from nbtorch.nn import Conv2d
 from nbtorch import vision as torchvision
 from nbtorch.utils.data import DataLoader
 from nbtorch.utils.tensorboard import SummaryWriter
@@ -162,7 +163,7 @@ dataloader = DataLoader(dataset, batch_size=64)
 class MyNetwork(nn.Module):
     def __init__(self):
         super(MyNetwork, self).__init__()
-        self.conv1 = nn.Conv2d(in_channels=3, out_channels=6, kernel_size=3, stride=1, padding=0)
+        self.conv1 = Conv2d(in_channels=3, out_channels=6, kernel_size=3, stride=1, padding=0)
 
     def forward(self, x):
         x = self.conv1(x)
@@ -182,7 +183,7 @@ for data in dataloader:
 
     writer.add_images("input", imgs, step)
     output = torch.reshape(output, (-1, 3, 30, 30))  # 6 channels can't be shown: split into two 3-channel images
-    writer.add_images("output", output, step)
+    writer.add_images("ouput", output, step)
 
     step += 1
     if step == 3:
