@@ -1108,7 +1108,10 @@ class Tensor:
             raise RuntimeError(f"batch1 must be a 3D tensor")
         if mat2._data.ndim != 3:
             raise RuntimeError(f"batch2 must be a 3D tensor")
-        return matmul(self, mat2)
+        out = matmul(self, mat2)
+        if out.grad_fn is not None:
+            out.grad_fn._backward_name = 'BmmBackward0'
+        return out
 
     def mv(self, vec):
         if self._data.ndim != 2 or vec._data.ndim != 1:
