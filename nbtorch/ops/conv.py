@@ -211,14 +211,16 @@ class Im2Col(ArrayFunction):
 
     @staticmethod
     def forward(ctx, x, kernel=None, stride=None, dilation=None, padding=None):
-        cols, out = _unfold(x, kernel, stride, dilation, padding)
-        ctx.meta = (x.shape, kernel, stride, dilation, padding, out)
-        return cols
+        unbatched = x.ndim == 3
+        cols, out = _unfold(x[None] if unbatched else x, kernel, stride, dilation, padding)
+        ctx.meta = ((1,) + x.shape if unbatched else x.shape, kernel, stride, dilation, padding, out)
+        return cols[0] if unbatched else cols
 
     @staticmethod
     def backward(ctx, g):
         shape, kernel, stride, dilation, padding, out = ctx.meta
-        return _fold(g, shape, kernel, stride, dilation, padding, out)
+        gx = _fold(g.reshape((-1,) + g.shape[-2:]), shape, kernel, stride, dilation, padding, out)
+        return gx.reshape(gx.shape[1:]) if g.ndim == 2 else gx
 
 
 def _unfold(x, kernel, stride, dilation, padding):
@@ -244,6 +246,8 @@ class Col2Im(ArrayFunction):
 
     @staticmethod
     def forward(ctx, cols, size=None, kernel=None, stride=None, dilation=None, padding=None):
+        if cols.ndim == 2:   # unbatched
+            return Col2Im.forward(ctx, cols[None], size, kernel, stride, dilation, padding)[0]
         B = cols.shape[0]
         C = cols.shape[1] // math.prod(kernel)
         shape = (B, C) + tuple(size)
@@ -254,6 +258,8 @@ class Col2Im(ArrayFunction):
     @staticmethod
     def backward(ctx, g):
         kernel, stride, dilation, padding = ctx.meta
+        if g.ndim == 3:
+            return _unfold(g[None], kernel, stride, dilation, padding)[0][0]
         return _unfold(g, kernel, stride, dilation, padding)[0]
 
 
@@ -418,11 +424,9 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     """Extract sliding blocks: (N, C, H, W) -> (N, C*kh*kw, L), the im2col matrix behind conv2d."""
     if input.ndim not in (3, 4):
         raise RuntimeError(f"Input Error: Only 3D or 4D input Tensors are supported (got {input.ndim}D)")
-    x, unbatched = (input.unsqueeze(0), True) if input.ndim == 3 else (input, False)
     kernel, dilation = _tuple(kernel_size, 2, 'kernel_size'), _tuple(dilation, 2, 'dilation')
     padding, stride = _tuple(padding, 2, 'padding'), _tuple(stride, 2, 'stride')
-    out = Im2Col.apply(x, kernel=kernel, stride=stride, dilation=dilation, padding=padding)
-    return out.squeeze(0) if unbatched else out
+    return Im2Col.apply(input, kernel=kernel, stride=stride, dilation=dilation, padding=padding)
 
 
 def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
@@ -430,7 +434,7 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
     if input.ndim not in (2, 3):
         raise RuntimeError(f"Input Error: Only unbatched (2D) or batched (3D) input Tensors are supported "
                            f"(got {input.ndim}D)")
-    x, unbatched = (input.unsqueeze(0), True) if input.ndim == 2 else (input, False)
+    x = input.unsqueeze(0) if input.ndim == 2 else input    # (for the checks only)
     size, kernel = _tuple(output_size, 2, 'output_size'), _tuple(kernel_size, 2, 'kernel_size')
     dilation, padding, stride = _tuple(dilation, 2, 'dilation'), _tuple(padding, 2, 'padding'), _tuple(stride, 2, 'stride')
     K = kernel[0] * kernel[1]
@@ -443,5 +447,4 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
                            f"stride={stride}, expected size of input's dimension 2 to match the calculated number "
                            f"of sliding blocks {blocks[0]} * {blocks[1]} = {blocks[0] * blocks[1]}, but got "
                            f"input.size(2)={x.shape[2]}.")
-    out = Col2Im.apply(x, size=size, kernel=kernel, stride=stride, dilation=dilation, padding=padding)
-    return out.squeeze(0) if unbatched else out
+    return Col2Im.apply(input, size=size, kernel=kernel, stride=stride, dilation=dilation, padding=padding)
