@@ -1,0 +1,491 @@
+"""``torchvision.transforms``: callable objects that turn an image into a training example.
+
+Each class stores its arguments, draws any random numbers from nbtorch's
+generator (so ``torch.manual_seed`` makes augmentation reproducible), and calls
+the matching function in ``transforms.functional``. Reprs print like torchvision's.
+"""
+import math
+import numbers
+from collections.abc import Sequence
+
+from ..._tensor import Tensor
+from ... import _creation
+from . import functional as F
+from .functional import InterpolationMode, _interpolation_modes_from_int
+
+__all__ = ["Compose", "ToTensor", "PILToTensor", "ToPILImage", "Normalize", "Resize", "CenterCrop", "Pad",
+           "Lambda", "RandomApply", "RandomChoice", "RandomOrder", "RandomCrop", "RandomHorizontalFlip",
+           "RandomVerticalFlip", "RandomResizedCrop", "FiveCrop", "TenCrop", "RandomRotation", "Grayscale",
+           "RandomGrayscale", "ConvertImageDtype", "InterpolationMode"]
+
+
+class Compose:
+    """Apply ``transforms`` one after the other: ``Compose([ToTensor(), Normalize(...)])``."""
+
+    def __init__(self, transforms):
+        self.transforms = transforms
+
+    def __call__(self, img):
+        for t in self.transforms:
+            img = t(img)
+        return img
+
+    def __repr__(self):
+        format_string = self.__class__.__name__ + "("
+        for t in self.transforms:
+            format_string += "\n"
+            format_string += f"    {t}"
+        format_string += "\n)"
+        return format_string
+
+
+class _Transform:
+    """Base of the transforms: ``t(img)`` calls ``t.forward(img)`` (torchvision's are nn.Modules)."""
+
+    def __call__(self, *args, **kwargs):
+        return self.forward(*args, **kwargs)
+
+    def __repr__(self):
+        return f"{self.__class__.__name__}()"
+
+
+class ToTensor(_Transform):
+    """PIL image or HWC uint8 ndarray -> float32 CHW tensor in [0, 1]."""
+
+    def forward(self, pic):
+        return F.to_tensor(pic)
+
+
+class PILToTensor(_Transform):
+    """PIL image -> CHW tensor of the same dtype (uint8 stays uint8, no scaling)."""
+
+    def forward(self, pic):
+        return F.pil_to_tensor(pic)
+
+
+class ConvertImageDtype(_Transform):
+    """Convert a tensor image to ``dtype``, rescaling values (uint8 255 <-> float 1.0)."""
+
+    def __init__(self, dtype):
+        self.dtype = dtype
+
+    def forward(self, image):
+        return F.convert_image_dtype(image, self.dtype)
+
+
+class ToPILImage(_Transform):
+    """CHW tensor or HWC ndarray -> PIL image (float values are multiplied by 255)."""
+
+    def __init__(self, mode=None):
+        self.mode = mode
+
+    def forward(self, pic):
+        return F.to_pil_image(pic, self.mode)
+
+    def __repr__(self):
+        format_string = self.__class__.__name__ + "("
+        if self.mode is not None:
+            format_string += f"mode={self.mode}"
+        format_string += ")"
+        return format_string
+
+
+class Normalize(_Transform):
+    """``output[c] = (input[c] - mean[c]) / std[c]`` for a float tensor image."""
+
+    def __init__(self, mean, std, inplace=False):
+        self.mean = mean
+        self.std = std
+        self.inplace = inplace
+
+    def forward(self, tensor):
+        return F.normalize(tensor, self.mean, self.std, self.inplace)
+
+    def __repr__(self):
+        return f"{self.__class__.__name__}(mean={self.mean}, std={self.std})"
+
+
+class Resize(_Transform):
+    """Resize to ``size``: an int sets the smaller edge (keeping the aspect ratio), ``(h, w)`` sets both."""
+
+    def __init__(self, size, interpolation=InterpolationMode.BILINEAR, max_size=None, antialias=True):
+        if not isinstance(size, (int, Sequence)) and size is not None:
+            raise TypeError(f"Size should be int or sequence. Got {type(size)}")
+        if isinstance(size, Sequence) and len(size) not in (1, 2):
+            raise ValueError("If size is a sequence, it should have 1 or 2 values")
+        self.size = size
+        self.max_size = max_size
+        if isinstance(interpolation, int):
+            interpolation = _interpolation_modes_from_int(interpolation)
+        self.interpolation = interpolation
+        self.antialias = antialias
+
+    def forward(self, img):
+        return F.resize(img, self.size, self.interpolation, self.max_size, self.antialias)
+
+    def __repr__(self):
+        detail = f"(size={self.size}, interpolation={self.interpolation.value}, max_size={self.max_size}, " \
+                 f"antialias={self.antialias})"
+        return f"{self.__class__.__name__}{detail}"
+
+
+def _setup_size(size, error_msg):
+    if isinstance(size, numbers.Number):
+        return int(size), int(size)
+    if isinstance(size, Sequence) and len(size) == 1:
+        return size[0], size[0]
+    if len(size) != 2:
+        raise ValueError(error_msg)
+    return size
+
+
+class CenterCrop(_Transform):
+    """Crop the centre ``size`` (zero-padding first if the image is smaller)."""
+
+    def __init__(self, size):
+        self.size = _setup_size(size, error_msg="Please provide only two dimensions (h, w) for size.")
+
+    def forward(self, img):
+        return F.center_crop(img, self.size)
+
+    def __repr__(self):
+        return f"{self.__class__.__name__}(size={self.size})"
+
+
+class Pad(_Transform):
+    """Pad every border by ``padding`` pixels with ``fill`` ('constant'), or 'edge', 'reflect', 'symmetric'."""
+
+    def __init__(self, padding, fill=0, padding_mode="constant"):
+        if not isinstance(padding, (numbers.Number, tuple, list)):
+            raise TypeError("Got inappropriate padding arg")
+        if not isinstance(fill, (numbers.Number, tuple, list)):
+            raise TypeError("Got inappropriate fill arg")
+        if padding_mode not in ["constant", "edge", "reflect", "symmetric"]:
+            raise ValueError("Padding mode should be either constant, edge, reflect or symmetric")
+        if isinstance(padding, Sequence) and len(padding) not in [1, 2, 4]:
+            raise ValueError(f"Padding must be an int or a 1, 2, or 4 element tuple, not a {len(padding)} element "
+                             "tuple")
+        self.padding = padding
+        self.fill = fill
+        self.padding_mode = padding_mode
+
+    def forward(self, img):
+        return F.pad(img, self.padding, self.fill, self.padding_mode)
+
+    def __repr__(self):
+        return f"{self.__class__.__name__}(padding={self.padding}, fill={self.fill}, " \
+               f"padding_mode={self.padding_mode})"
+
+
+class Lambda(_Transform):
+    """Apply a user function: ``Lambda(lambda x: x * 2)``."""
+
+    def __init__(self, lambd):
+        if not callable(lambd):
+            raise TypeError(f"Argument lambd should be callable, got {repr(type(lambd).__name__)}")
+        self.lambd = lambd
+
+    def forward(self, img):
+        return self.lambd(img)
+
+
+class RandomApply(_Transform):
+    """Apply the list of ``transforms`` with probability ``p``."""
+
+    def __init__(self, transforms, p=0.5):
+        self.transforms = transforms
+        self.p = p
+
+    def forward(self, img):
+        if self.p < _creation.rand(1):
+            return img
+        for t in self.transforms:
+            img = t(img)
+        return img
+
+    def __repr__(self):
+        format_string = self.__class__.__name__ + "("
+        format_string += f"\n    p={self.p}"
+        for t in self.transforms:
+            format_string += "\n"
+            format_string += f"    {t}"
+        format_string += "\n)"
+        return format_string
+
+
+class RandomOrder(_Transform):
+    """Apply ``transforms`` in a random order."""
+
+    def __init__(self, transforms):
+        self.transforms = transforms
+
+    def __call__(self, img):
+        order = _creation.randperm(len(self.transforms)).tolist()
+        for i in order:
+            img = self.transforms[i](img)
+        return img
+
+    def __repr__(self):
+        return Compose.__repr__(self)
+
+
+class RandomChoice(_Transform):
+    """Apply one transform picked at random (weights ``p``)."""
+
+    def __init__(self, transforms, p=None):
+        if p is not None and len(p) != len(transforms):
+            raise ValueError(f"Length of p doesn't match the number of transforms: {len(p)} != {len(transforms)}")
+        self.transforms = transforms
+        total = sum(p) if p is not None else len(transforms)
+        self.p = [prob / total for prob in p] if p is not None else [1.0 / len(transforms)] * len(transforms)
+
+    def __call__(self, *args):
+        from ..._creation import multinomial, tensor
+        idx = int(multinomial(tensor(self.p), 1))
+        return self.transforms[idx](*args)
+
+    def __repr__(self):
+        return f"{Compose.__repr__(self)}(p={self.p})"
+
+
+class RandomCrop(_Transform):
+    """Crop a random ``size`` box, after optional ``padding`` (and padding up to ``size`` if ``pad_if_needed``)."""
+
+    @staticmethod
+    def get_params(img, output_size):
+        """Random ``(top, left, height, width)`` for a crop of ``output_size``."""
+        _, h, w = F.get_dimensions(img)
+        th, tw = output_size
+        if h < th or w < tw:
+            raise ValueError(f"Required crop size {(th, tw)} is larger than input image size {(h, w)}")
+        if w == tw and h == th:
+            return 0, 0, h, w
+        i = _creation.randint(0, h - th + 1, size=(1,)).item()
+        j = _creation.randint(0, w - tw + 1, size=(1,)).item()
+        return i, j, th, tw
+
+    def __init__(self, size, padding=None, pad_if_needed=False, fill=0, padding_mode="constant"):
+        self.size = tuple(_setup_size(size, error_msg="Please provide only two dimensions (h, w) for size."))
+        self.padding = padding
+        self.pad_if_needed = pad_if_needed
+        self.fill = fill
+        self.padding_mode = padding_mode
+
+    def forward(self, img):
+        if self.padding is not None:
+            img = F.pad(img, self.padding, self.fill, self.padding_mode)
+        _, height, width = F.get_dimensions(img)
+        if self.pad_if_needed and width < self.size[1]:
+            img = F.pad(img, [self.size[1] - width, 0], self.fill, self.padding_mode)
+        if self.pad_if_needed and height < self.size[0]:
+            img = F.pad(img, [0, self.size[0] - height], self.fill, self.padding_mode)
+        i, j, h, w = self.get_params(img, self.size)
+        return F.crop(img, i, j, h, w)
+
+    def __repr__(self):
+        return f"{self.__class__.__name__}(size={self.size}, padding={self.padding})"
+
+
+class RandomHorizontalFlip(_Transform):
+    """Mirror left-right with probability ``p``."""
+
+    def __init__(self, p=0.5):
+        self.p = p
+
+    def forward(self, img):
+        if _creation.rand(1) < self.p:
+            return F.hflip(img)
+        return img
+
+    def __repr__(self):
+        return f"{self.__class__.__name__}(p={self.p})"
+
+
+class RandomVerticalFlip(_Transform):
+    """Mirror top-bottom with probability ``p``."""
+
+    def __init__(self, p=0.5):
+        self.p = p
+
+    def forward(self, img):
+        if _creation.rand(1) < self.p:
+            return F.vflip(img)
+        return img
+
+    def __repr__(self):
+        return f"{self.__class__.__name__}(p={self.p})"
+
+
+class RandomResizedCrop(_Transform):
+    """Crop a random area (``scale`` of the image, aspect ``ratio``) and resize it to ``size``."""
+
+    def __init__(self, size, scale=(0.08, 1.0), ratio=(3.0 / 4.0, 4.0 / 3.0),
+                 interpolation=InterpolationMode.BILINEAR, antialias=True):
+        self.size = _setup_size(size, error_msg="Please provide only two dimensions (h, w) for size.")
+        if not isinstance(scale, Sequence):
+            raise TypeError("Scale should be a sequence")
+        if not isinstance(ratio, Sequence):
+            raise TypeError("Ratio should be a sequence")
+        if isinstance(interpolation, int):
+            interpolation = _interpolation_modes_from_int(interpolation)
+        self.interpolation = interpolation
+        self.antialias = antialias
+        self.scale = scale
+        self.ratio = ratio
+
+    @staticmethod
+    def get_params(img, scale, ratio):
+        """Random ``(top, left, height, width)``: 10 tries, then a central crop."""
+        _, height, width = F.get_dimensions(img)
+        area = height * width
+        log_ratio = (math.log(ratio[0]), math.log(ratio[1]))
+        for _ in range(10):
+            target_area = area * _creation.empty(1).uniform_(scale[0], scale[1]).item()
+            aspect_ratio = math.exp(_creation.empty(1).uniform_(log_ratio[0], log_ratio[1]).item())
+            w = int(round(math.sqrt(target_area * aspect_ratio)))
+            h = int(round(math.sqrt(target_area / aspect_ratio)))
+            if 0 < w <= width and 0 < h <= height:
+                i = _creation.randint(0, height - h + 1, size=(1,)).item()
+                j = _creation.randint(0, width - w + 1, size=(1,)).item()
+                return i, j, h, w
+        in_ratio = float(width) / float(height)
+        if in_ratio < min(ratio):
+            w = width
+            h = int(round(w / min(ratio)))
+        elif in_ratio > max(ratio):
+            h = height
+            w = int(round(h * max(ratio)))
+        else:
+            w, h = width, height
+        i = (height - h) // 2
+        j = (width - w) // 2
+        return i, j, h, w
+
+    def forward(self, img):
+        i, j, h, w = self.get_params(img, self.scale, self.ratio)
+        return F.resized_crop(img, i, j, h, w, self.size, self.interpolation, antialias=self.antialias)
+
+    def __repr__(self):
+        format_string = self.__class__.__name__ + f"(size={self.size}"
+        format_string += f", scale={tuple(round(s, 4) for s in self.scale)}"
+        format_string += f", ratio={tuple(round(r, 4) for r in self.ratio)}"
+        format_string += f", interpolation={self.interpolation.value}"
+        format_string += f", antialias={self.antialias})"
+        return format_string
+
+
+class FiveCrop(_Transform):
+    """The four corners and the centre, as a tuple of 5 images."""
+
+    def __init__(self, size):
+        self.size = _setup_size(size, error_msg="Please provide only two dimensions (h, w) for size.")
+
+    def forward(self, img):
+        return F.five_crop(img, self.size)
+
+    def __repr__(self):
+        return f"{self.__class__.__name__}(size={self.size})"
+
+
+class TenCrop(_Transform):
+    """``FiveCrop`` of the image and of its flipped copy (10 images)."""
+
+    def __init__(self, size, vertical_flip=False):
+        self.size = _setup_size(size, error_msg="Please provide only two dimensions (h, w) for size.")
+        self.vertical_flip = vertical_flip
+
+    def forward(self, img):
+        return F.ten_crop(img, self.size, self.vertical_flip)
+
+    def __repr__(self):
+        return f"{self.__class__.__name__}(size={self.size}, vertical_flip={self.vertical_flip})"
+
+
+def _check_sequence_input(x, name, req_sizes):
+    msg = req_sizes[0] if len(req_sizes) < 2 else " or ".join([str(s) for s in req_sizes])
+    if not isinstance(x, Sequence):
+        raise TypeError(f"{name} should be a sequence of length {msg}.")
+    if len(x) not in req_sizes:
+        raise ValueError(f"{name} should be a sequence of length {msg}.")
+
+
+def _setup_angle(x, name, req_sizes=(2,)):
+    if isinstance(x, numbers.Number):
+        if x < 0:
+            raise ValueError(f"If {name} is a single number, it must be positive.")
+        x = [-x, x]
+    else:
+        _check_sequence_input(x, name, req_sizes)
+    return [float(d) for d in x]
+
+
+class RandomRotation(_Transform):
+    """Rotate by an angle drawn uniformly from ``degrees`` (``d`` means ``(-d, d)``), counter-clockwise."""
+
+    def __init__(self, degrees, interpolation=InterpolationMode.NEAREST, expand=False, center=None, fill=0):
+        if isinstance(interpolation, int):
+            interpolation = _interpolation_modes_from_int(interpolation)
+        self.degrees = _setup_angle(degrees, name="degrees", req_sizes=(2,))
+        if center is not None:
+            _check_sequence_input(center, "center", req_sizes=(2,))
+        self.center = center
+        self.interpolation = interpolation
+        self.expand = expand
+        if fill is None:
+            fill = 0
+        elif not isinstance(fill, (Sequence, numbers.Number)):
+            raise TypeError("Fill should be either a sequence or a number.")
+        self.fill = fill
+
+    @staticmethod
+    def get_params(degrees):
+        """A random angle in ``[degrees[0], degrees[1]]``."""
+        return float(_creation.empty(1).uniform_(float(degrees[0]), float(degrees[1])).item())
+
+    def forward(self, img):
+        fill = self.fill
+        channels, _, _ = F.get_dimensions(img)
+        if isinstance(img, Tensor):
+            fill = [float(fill)] * channels if isinstance(fill, (int, float)) else [float(f) for f in fill]
+        angle = self.get_params(self.degrees)
+        return F.rotate(img, angle, self.interpolation, self.expand, self.center, fill)
+
+    def __repr__(self):
+        format_string = self.__class__.__name__ + f"(degrees={self.degrees}"
+        format_string += f", interpolation={self.interpolation.value}"
+        format_string += f", expand={self.expand}"
+        if self.center is not None:
+            format_string += f", center={self.center}"
+        if self.fill is not None:
+            format_string += f", fill={self.fill}"
+        format_string += ")"
+        return format_string
+
+
+class Grayscale(_Transform):
+    """RGB -> gray (luma); ``num_output_channels=3`` repeats it to 3 channels."""
+
+    def __init__(self, num_output_channels=1):
+        self.num_output_channels = num_output_channels
+
+    def forward(self, img):
+        return F.rgb_to_grayscale(img, num_output_channels=self.num_output_channels)
+
+    def __repr__(self):
+        return f"{self.__class__.__name__}(num_output_channels={self.num_output_channels})"
+
+
+class RandomGrayscale(_Transform):
+    """Grayscale with probability ``p``, keeping the number of channels."""
+
+    def __init__(self, p=0.1):
+        self.p = p
+
+    def forward(self, img):
+        num_output_channels, _, _ = F.get_dimensions(img)
+        if _creation.rand(1) < self.p:
+            return F.rgb_to_grayscale(img, num_output_channels=num_output_channels)
+        return img
+
+    def __repr__(self):
+        return f"{self.__class__.__name__}(p={self.p})"
