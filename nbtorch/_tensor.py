@@ -1391,7 +1391,7 @@ class Tensor:
                                          name='SelectBackward0' if has_int else 'SliceBackward0')
             return M.Index.apply(self, idx=idx, basic=False)
         except IndexError as e:
-            raise IndexError(str(e).replace('axis', 'dimension')) from None
+            raise IndexError(_index_error_message(str(e), idx, self)) from None
 
     def __setitem__(self, idx, value):
         idx, basic = _convert_index(idx, self)
@@ -1403,7 +1403,7 @@ class Tensor:
             if v._data.dtype != self._data.dtype:
                 v = v.to(self.dtype)
             res = M.IndexPut.apply(self, v, idx=idx,
-                                   name='CopySlices' if basic else 'IndexPutBackward0')
+                                   name='torch::autograd::CopySlices' if basic else 'IndexPutBackward0')
             return self._inplace(res)
         if isinstance(value, Tensor):
             if value.is_cuda != self.is_cuda:
@@ -1424,6 +1424,11 @@ class Tensor:
             raise IndexError("index_select(): Index is supposed to be a vector")
         if index._data.dtype.kind not in 'iu':
             raise RuntimeError(f"index_select(): Expected dtype int32 or int64 for index")
+        n = self._data.shape[d] if self._data.ndim else 1
+        bad = index._data[(index._data < -n) | (index._data >= n)] if index._data.size else index._data[:0]
+        if bad.size:
+            raise RuntimeError(f"index_select(): index {int(bad.reshape(-1)[0])} is out of bounds for dimension "
+                               f"{d} with size {n}")
         out = self[(slice(None),) * d + (index._data.reshape(-1),)]
         if out.grad_fn is not None:
             out.grad_fn._backward_name = 'IndexSelectBackward0'
@@ -1445,11 +1450,18 @@ class Tensor:
         if m.dtype != np.bool_:
             raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype "
                                f"{_dtype.from_numpy(m.dtype).name}")
+        name = None
         if isinstance(value, Tensor):
+            if value._data.ndim:
+                raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                                   f"{value._data.ndim} dimension(s).")
             if value._rg:
-                return where(mask, value, self)
+                out = where(mask, value.to(self.dtype), self)
+                out.grad_fn._backward_name = 'MaskedFillBackward1'
+                return out
             value = value.item()
-        return M.MaskedFill.apply(self, mask=np.broadcast_to(m, self._data.shape), value=value)
+            name = 'MaskedFillBackward1'
+        return M.MaskedFill.apply(self, mask=np.broadcast_to(m, self._data.shape), value=value, name=name)
 
     def masked_scatter(self, mask, source):
         out = self._data.copy()
@@ -1457,9 +1469,11 @@ class Tensor:
         return Tensor._wrap(out)
 
     def gather(self, dim, index):
+        """out[i][j] = self[index[i][j]][j] (dim 0) / self[i][index[i][j]] (dim 1); grad: scatter-add back."""
         d = canonical_dim(dim, self._data.ndim)
         if index._data.dtype != np.int64:
             raise RuntimeError("gather(): Expected dtype int64 for index")
+        _check_index_tensor(self, index._data, d, 'index', 'gather')
         return M.Gather.apply(self, index=index._data, dim=d)
 
     def take_along_dim(self, indices, dim=None):
@@ -1471,11 +1485,14 @@ class Tensor:
         d = canonical_dim(dim, self._data.ndim)
         if index._data.dtype != np.int64:
             raise RuntimeError(f"{name}(): Expected dtype int64 for index")
+        node_name = None
         if not isinstance(src, Tensor):
             src = Tensor._wrap(np.full(index._data.shape, src, self._data.dtype))
+            node_name = None if add else 'ScatterBackward1' 
         if src._data.dtype != self._data.dtype:
             raise RuntimeError(f"{name}(): Expected self.dtype to be equal to src.dtype")
-        return M.Scatter.apply(self, src, index=index._data, dim=d, add=add)
+        _check_index_tensor(self, index._data, d, 'index', name)
+        return M.Scatter.apply(self, src, index=index._data, dim=d, add=add, name=node_name)
 
     def scatter(self, dim, index, src=None, value=None, *, reduce=None):
         src = value if src is None else src
@@ -1518,7 +1535,13 @@ class Tensor:
         return where(condition, self, other)
 
     def nonzero(self, *, as_tuple=False):
-        nz = np.nonzero(self._data) if self._data.ndim else np.nonzero(self._data.reshape(1))
+        """Indices of the non-zero elements: an (n, ndim) int64 tensor, or one tensor per dim with as_tuple."""
+        if self._data.ndim == 0:
+            n = int(bool(self._data))
+            if as_tuple:
+                return (Tensor._wrap(np.zeros(n, np.int64)),)
+            return Tensor._wrap(np.zeros((n, 0), np.int64))
+        nz = np.nonzero(_backend.to_host(self._data))
         if as_tuple:
             return tuple(Tensor._wrap(a.astype(np.int64)) for a in nz)
         return Tensor._wrap(np.stack(nz, axis=1).astype(np.int64) if nz else np.zeros((0, 0), np.int64))
@@ -1652,6 +1675,41 @@ class Tensor:
 # ---------------------------------------------------------------------- helpers
 def _raw(x):
     return x._data if isinstance(x, Tensor) else x
+
+
+def _index_error_message(msg, idx, t):
+    """NumPy's IndexError text in torch's words."""
+    if msg.startswith('too many indices'):
+        return f"too many indices for tensor of dimension {t._data.ndim}"
+    if msg.startswith('boolean index did not match'):
+        items = idx if type(idx) is tuple else (idx,)
+        dim = 0
+        for i in items:
+            if hasattr(i, 'dtype') and i.dtype == np.bool_:
+                for k, s in enumerate(i.shape):
+                    if dim + k < t._data.ndim and s != t._data.shape[dim + k]:
+                        return (f"The shape of the mask {list(i.shape)} at index {k} does not match the shape of "
+                                f"the indexed tensor {list(t._data.shape)} at index {dim + k}")
+                dim += i.ndim
+            elif i is not None:
+                dim += 1
+    return msg.replace('axis', 'dimension')
+
+
+def _check_index_tensor(t, index, dim, what, op):
+    """torch's checks for gather/scatter index tensors: same rank, sizes, values in range."""
+    nd = t._data.ndim
+    if index.ndim != nd and not (index.ndim <= 1 and nd <= 1):
+        raise RuntimeError(f"Index tensor must have the same number of dimensions as {'input' if op == 'gather' else 'self'} tensor")
+    for k in range(min(index.ndim, nd)):
+        if k != dim and index.shape[k] > t._data.shape[k]:
+            raise RuntimeError(f"Size does not match at dimension {k} expected index {list(index.shape)} to be "
+                               f"no larger than self {list(t._data.shape)} apart from dimension {dim}")
+    if index.size:
+        n = t._data.shape[dim] if nd else 1
+        bad = index[(index < 0) | (index >= n)]
+        if bad.size:
+            raise RuntimeError(f"index {int(bad.reshape(-1)[0])} is out of bounds for dimension {dim} with size {n}")
 
 
 def _inplace_view(view, base, result):
@@ -1901,7 +1959,11 @@ def _convert_index(idx, t):
     if idx is None or idx is Ellipsis:
         return idx, True
     if isinstance(idx, Tensor):
-        return _index_array(idx, t), False
+        i = _index_array(idx, t)
+        return i, isinstance(i, int)
+    if isinstance(idx, list) and len(idx) < 32 and builtins.any(
+            isinstance(i, (list, tuple, slice, Tensor)) or i is None or i is Ellipsis for i in idx):
+        idx = tuple(idx)    # torch (like old NumPy) reads x[[[0, 1], [1, 0]]] as x[[0, 1], [1, 0]]
     if type(idx) is tuple:
         out, basic = [], True
         for i in idx:

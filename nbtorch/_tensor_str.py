@@ -289,7 +289,7 @@ def _str(t, *, tensor_contents=None):
         tensor_str = tensor_contents
 
     if t.grad_fn is not None:
-        suffixes.append(f'grad_fn=<{t.grad_fn.name()}>')
+        suffixes.append(f"grad_fn=<{t.grad_fn.name().rsplit('::', 1)[-1]}>")
     elif t.requires_grad:
         suffixes.append('requires_grad=True')
 

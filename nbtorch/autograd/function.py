@@ -46,7 +46,7 @@ class Node:
         return type(self).__name__ + 'Backward'
 
     def __repr__(self):
-        return f'<{self.name()} object at {hex(id(self))}>'
+        return f"<{self.name().rsplit('::', 1)[-1]} object at {hex(id(self))}>"
 
     @property
     def metadata(self):

@@ -232,7 +232,9 @@ class Gather(ArrayFunction):
     @staticmethod
     def forward(ctx, a, index=None, dim=0):
         ctx.shape, ctx.index, ctx.dim = a.shape, index, dim
-        return xp_of(a).take_along_axis(a, index, axis=dim)
+        # torch lets index be smaller than a in the other dims: use only that corner of a
+        sub = a[tuple(slice(None) if k == dim else slice(0, s) for k, s in enumerate(index.shape))]
+        return xp_of(a).take_along_axis(sub, index, axis=dim)
 
     @staticmethod
     def backward(ctx, g):
@@ -255,8 +257,10 @@ class Scatter(ArrayFunction):
     _backward_name = 'ScatterBackward0'
 
     @staticmethod
-    def forward(ctx, a, src, index=None, dim=0, add=False):
+    def forward(ctx, a, src, index=None, dim=0, add=False, name=None):
         xp = xp_of(a)
+        if name:
+            ctx._backward_name = name
         ctx.index, ctx.dim, ctx.add, ctx.src_shape = index, dim, add, src.shape
         out = a.copy()
         idx = _full_index(index, dim, xp)
@@ -285,8 +289,10 @@ class MaskedFill(ArrayFunction):
     _backward_name = 'MaskedFillBackward0'
 
     @staticmethod
-    def forward(ctx, a, mask=None, value=0.0):
+    def forward(ctx, a, mask=None, value=0.0, name=None):
         ctx.mask = mask
+        if name:
+            ctx._backward_name = name
         return xp_of(a).where(mask, a.dtype.type(value), a)
 
     @staticmethod
@@ -360,7 +366,7 @@ class CopySlices(ArrayFunction):
     in the written region, and to ``src`` from that region.  Built by
     ``Tensor._inplace``; ``pos`` comes from ``view_positions``.
     """
-    _backward_name = 'CopySlices'
+    _backward_name = 'torch::autograd::CopySlices'
 
     @staticmethod
     def backward(ctx, g):
