@@ -17,14 +17,7 @@ from .loss import (L1Loss, MSELoss, SmoothL1Loss, HuberLoss, CrossEntropyLoss, N
                    BCEWithLogitsLoss, KLDivLoss)
 
 # ---- convolution and pooling (helper H5 owns conv.py / pooling.py and edits this block) ----
-try:
-    from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose2d  # noqa: F401
-except ModuleNotFoundError as e:  # until conv.py lands
-    if e.name != __name__ + '.conv':
-        raise
-try:
-    from .pooling import MaxPool1d, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d  # noqa: F401
-except ModuleNotFoundError as e:  # until pooling.py lands
-    if e.name != __name__ + '.pooling':
-        raise
+from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d  # noqa: F401
+from .pooling import (MaxPool1d, MaxPool2d, MaxPool3d, AvgPool1d, AvgPool2d, AvgPool3d,  # noqa: F401
+                      AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool2d)
 # ---- end of H5 block ----
