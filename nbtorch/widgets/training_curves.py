@@ -69,15 +69,22 @@ class TrainingCurves(View):
         if self._throttle.ready():
             self._push()
 
+    def log_series(self, name, value, step, group=None):
+        """Record one value of series ``name`` at ``step`` (drawn in the chart ``group``)."""
+        self._add(str(name), float(step), _scalar(value), group)
+        if self._throttle.ready():
+            self._push()
+
     def update(self, metrics=None, step=None, **kw):
         """livelossplot-style: ``update({'loss': 0.3, 'val_loss': 0.4})``; same as ``log``."""
         merged = dict(metrics or {}, **kw)
         self.log(step=step, **merged)
 
-    def _add(self, name, x, y):
+    def _add(self, name, x, y, group=None):
         if name not in self._x:
             self._x[name], self._y[name], self._sent[name] = [], [], 0
-            self.meta = self.meta + [{'name': name, 'group': group_of(name), 'mode': mode_of(name)}]
+            self.meta = self.meta + [{'name': name, 'group': group_of(name) if group is None else str(group),
+                                      'mode': mode_of(name)}]
         xs, ys = self._x[name], self._y[name]
         xs.append(x)
         ys.append(y)
