@@ -48,6 +48,7 @@ def _lowest(dtype):
 class MaxPool(ArrayFunction):
     """Max over each window; outputs (values, torch's flat input indices).  Gradient: to the argmax only."""
     _backward_name = 'MaxPool2DWithIndicesBackward0'
+    unbatched = False
 
     @staticmethod
     def forward(ctx, x, kernel=None, stride=None, padding=None, dilation=None, ceil_mode=False):
@@ -55,6 +56,10 @@ class MaxPool(ArrayFunction):
         nd = len(kernel)
         if nd != 2:
             ctx._backward_name = f'MaxPool{nd}DWithIndicesBackward0'
+        if x.ndim == nd + 1:   # unbatched (C, *S)
+            values, index = MaxPool.forward(ctx, x[None], kernel, stride, padding, dilation, ceil_mode)
+            ctx.unbatched = True
+            return values[0], index[0]
         out, hi = _geometry(x.shape, kernel, stride, padding, dilation, ceil_mode)
         view, _ = windows(x, kernel, stride, dilation, padding, hi, value=_lowest(x.dtype))
         K = math.prod(kernel)
@@ -77,15 +82,19 @@ class MaxPool(ArrayFunction):
         xp = xp_of(g)
         shape, kernel, stride, padding, dilation, hi = ctx.meta
         nd = len(kernel)
+        if ctx.unbatched:
+            g = g[None]
         cols = xp.zeros(g.shape + (math.prod(kernel),), g.dtype)
         xp.put_along_axis(cols, ctx.arg[..., None], g[..., None], axis=-1)  # one-hot columns
         cols = _cols_view(cols.reshape(g.shape + tuple(kernel)), nd)
-        return col2im(cols, shape, kernel, stride, dilation, padding, hi)
+        gx = col2im(cols, shape, kernel, stride, dilation, padding, hi)
+        return gx[0] if ctx.unbatched else gx
 
 
 class AvgPool(ArrayFunction):
     """Mean over each window.  Gradient: ``grad / divisor`` spread evenly over the window."""
     _backward_name = 'AvgPool2DBackward0'
+    unbatched = False
 
     @staticmethod
     def forward(ctx, x, kernel=None, stride=None, padding=None, ceil_mode=False, count_include_pad=True,
@@ -94,6 +103,10 @@ class AvgPool(ArrayFunction):
         nd = len(kernel)
         if nd != 2:
             ctx._backward_name = f'AvgPool{nd}DBackward0'
+        if x.ndim == nd + 1:   # unbatched (C, *S)
+            ctx.unbatched = True
+            return AvgPool.forward(ctx, x[None], kernel, stride, padding, ceil_mode, count_include_pad,
+                                   divisor_override)[0]
         ones = (1,) * nd
         out, hi = _geometry(x.shape, kernel, stride, padding, ones, ceil_mode)
         view, _ = windows(x, kernel, stride, ones, padding, hi)
@@ -120,9 +133,12 @@ class AvgPool(ArrayFunction):
         xp = xp_of(g)
         shape, kernel, stride, padding, hi = ctx.meta
         nd = len(kernel)
+        if ctx.unbatched:
+            g = g[None]
         share = (g / ctx.divisor).reshape(g.shape + (1,) * nd)
         cols = _cols_view(xp.broadcast_to(share, g.shape + tuple(kernel)), nd)
-        return col2im(cols, shape, kernel, stride, (1,) * nd, padding, hi)
+        gx = col2im(cols, shape, kernel, stride, (1,) * nd, padding, hi)
+        return gx[0] if ctx.unbatched else gx
 
 
 def adaptive_ranges(n, m):
@@ -216,7 +232,8 @@ def _pool_tuple(v, nd, name, op):
     if len(v) == 1:
         return v * nd
     if len(v) != nd:
-        raise RuntimeError(f"{op}: {name} must either be a single int, or a tuple of {nd} ints")
+        raise RuntimeError(f"{op}: {name} must either be a single int, or a tuple of "
+                           f"{ {2: 'two', 3: 'three'}.get(nd, nd)} ints")
     return v
 
 
@@ -253,13 +270,9 @@ def _check_out(x, kernel, stride, padding, dilation, ceil_mode):
 def _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, nd):
     kernel, stride, padding, dilation = _pool_args(input, kernel_size, stride, padding, dilation, nd,
                                                    f'max_pool{nd}d')
-    unbatched = input.ndim == nd + 1
-    x = input.unsqueeze(0) if unbatched else input
-    _check_out(x, kernel, stride, padding, dilation, ceil_mode)
-    values, index = MaxPool.apply(x, kernel=kernel, stride=stride, padding=padding, dilation=dilation,
+    _check_out(input if input.ndim == nd + 2 else input.unsqueeze(0), kernel, stride, padding, dilation, ceil_mode)
+    values, index = MaxPool.apply(input, kernel=kernel, stride=stride, padding=padding, dilation=dilation,
                                   ceil_mode=bool(ceil_mode))
-    if unbatched:
-        values, index = values.squeeze(0), index.squeeze(0)
     return (values, index) if return_indices else values
 
 
@@ -294,12 +307,9 @@ def _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad,
     kernel, stride, padding, _ = _pool_args(input, kernel_size, stride, padding, 1, nd, f'avg_pool{nd}d')
     if divisor_override is not None and divisor_override == 0:
         raise RuntimeError("divisor must be not zero")
-    unbatched = input.ndim == nd + 1
-    x = input.unsqueeze(0) if unbatched else input
-    _check_out(x, kernel, stride, padding, (1,) * nd, ceil_mode)
-    out = AvgPool.apply(x, kernel=kernel, stride=stride, padding=padding, ceil_mode=bool(ceil_mode),
-                        count_include_pad=bool(count_include_pad), divisor_override=divisor_override)
-    return out.squeeze(0) if unbatched else out
+    _check_out(input if input.ndim == nd + 2 else input.unsqueeze(0), kernel, stride, padding, (1,) * nd, ceil_mode)
+    return AvgPool.apply(input, kernel=kernel, stride=stride, padding=padding, ceil_mode=bool(ceil_mode),
+                         count_include_pad=bool(count_include_pad), divisor_override=divisor_override)
 
 
 def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
