@@ -401,7 +401,7 @@ class Tensor:
         if dtype is not None and _dtype.as_dtype(dtype).np != out._data.dtype:
             out = E.ToCopy.apply(out, dtype=_dtype.as_dtype(dtype).np)
         if copy and out is self:
-            out = self.clone()
+            out = E.ToCopy.apply(self, dtype=self._data.dtype)
         return out
 
     def _to_device(self, dev):
@@ -888,13 +888,13 @@ class Tensor:
         return self._inplace(self % other)
 
     def lerp_(self, end, weight):
-        return self._inplace(self.lerp(end, weight))
+        return self._inplace(_renamed(self.lerp(end, weight), 'LerpBackward0'))
 
     def addcmul_(self, tensor1, tensor2, *, value=1):
-        return self._inplace(self + value * tensor1 * tensor2)
+        return self._inplace(_renamed(self + value * tensor1 * tensor2, 'AddcmulBackward0'))
 
     def addcdiv_(self, tensor1, tensor2, *, value=1):
-        return self._inplace(self + value * tensor1 / tensor2)
+        return self._inplace(_renamed(self + value * tensor1 / tensor2, 'AddcdivBackward0'))
 
     def addcmul(self, tensor1, tensor2, *, value=1):
         return self + value * tensor1 * tensor2
@@ -906,28 +906,42 @@ class Tensor:
         return self._inplace(self.masked_fill(mask, value))
 
     def zero_(self):
+        """Set every element to 0 (in place)."""
+        if _gm.enabled and self._rg:
+            return self._inplace(M.Fill.apply(self, scalar=0, name='ZeroBackward0'))
         return self.fill_(0)
 
     def fill_(self, value):
+        """Set every element to ``value`` (in place); a 0-d tensor ``value`` may require grad."""
         if isinstance(value, Tensor):
             if value._data.ndim:
                 raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
                                    f"{value._data.ndim} dimensions.")
-            if value._rg and _gm.enabled:
-                return self._inplace(value.expand_as(self) + self * 0)
+            if _gm.enabled and (value._rg or self._rg):
+                return self._inplace(M.Fill.apply(self, value, name='FillBackward3'))
             value = value.item()
         if _gm.enabled and self._rg:
-            return self._inplace(self * 0 + value)
+            return self._inplace(M.Fill.apply(self, scalar=value))
+        if self._data.dtype.kind in 'iub' and isinstance(value, float) and not np.isfinite(value):
+            raise RuntimeError(f"value cannot be converted to type {_dtype.from_numpy(self._data.dtype).name.replace('int64', 'int64_t')} without overflow")
         self._data[...] = value
         _counter(self)[0] += 1
         return self
 
     def copy_(self, src, non_blocking=False):
+        """Copy ``src`` (broadcast, cast to self's dtype) into self; the gradient flows back to ``src``."""
         src = src if isinstance(src, Tensor) else Tensor._wrap(np.asarray(src))
         if src.is_cuda != self.is_cuda:
             src = src.to(self.device)
         if _gm.enabled and (self._rg or src._rg):
-            return self._inplace(src.to(self.dtype).expand_as(self) + self.detach() * 0)
+            try:
+                np.broadcast_shapes(src._data.shape, self._data.shape) == self._data.shape or \
+                    (_ for _ in ()).throw(ValueError)
+            except ValueError:
+                raise RuntimeError(f"The size of tensor a ({self._data.shape[-1] if self._data.ndim else 1}) must "
+                                   f"match the size of tensor b ({src._data.shape[-1]}) at non-singleton dimension "
+                                   f"{self._data.ndim - 1}") from None
+            return self._inplace(M.Copy.apply(self, src))
         np.copyto(self._data, src._data.astype(self._data.dtype, copy=False)) if self.is_cpu else \
             self._data.__setitem__(Ellipsis, src._data)
         _counter(self)[0] += 1
@@ -1694,6 +1708,13 @@ def _index_error_message(msg, idx, t):
             elif i is not None:
                 dim += 1
     return msg.replace('axis', 'dimension')
+
+
+def _renamed(t, name):
+    """Give the node of a composite's result torch's name for the fused op (addcmul_, lerp_, ...)."""
+    if t.grad_fn is not None:
+        t.grad_fn._backward_name = name
+    return t
 
 
 def _check_index_tensor(t, index, dim, what, op):

@@ -515,3 +515,48 @@ def _writable_diagonal(a, offset, dim1, dim2):
         start[dim1] = -offset
     first = a[tuple(slice(s, None) for s in start)]
     return np.lib.stride_tricks.as_strided(first, ro.shape, ro.strides, writeable=True)
+
+
+class Fill(ArrayFunction):
+    """``zero_()`` / ``fill_(value)`` recorded in the graph: every element becomes ``value``.
+
+    The old values are gone, so their gradient is zero; a tensor ``value`` gets the sum of the gradient.
+    """
+    _backward_name = 'FillBackward2'
+
+    @staticmethod
+    def forward(ctx, a, *value, scalar=0.0, name=None):
+        if name:
+            ctx._backward_name = name
+        ctx.shape = a.shape
+        xp = xp_of(a)
+        if value:
+            return xp.broadcast_to(value[0].astype(a.dtype), a.shape).copy()
+        return xp.full(a.shape, scalar, a.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        zeros = xp_of(g).zeros(ctx.shape, g.dtype)
+        if len(ctx.needs_input_grad) == 2:
+            return zeros, g.sum()
+        return zeros
+
+
+class Copy(ArrayFunction):
+    """``self.copy_(src)`` recorded in the graph: ``src`` broadcast and cast into self's shape and dtype."""
+    _backward_name = 'torch::autograd::CopyBackwards'
+
+    @staticmethod
+    def forward(ctx, a, src):
+        ctx.shape, ctx.src_shape, ctx.src_dtype = a.shape, src.shape, src.dtype
+        return xp_of(a).broadcast_to(src.astype(a.dtype), a.shape).copy()
+
+    @staticmethod
+    def backward(ctx, g):
+        from ._util import unbroadcast
+        gs = unbroadcast(g, ctx.src_shape) if ctx.needs_input_grad[1] else None
+        if gs is not None and ctx.src_dtype.kind in 'fc':
+            gs = gs.astype(ctx.src_dtype, copy=False)
+        elif gs is not None:
+            gs = None
+        return xp_of(g).zeros(ctx.shape, g.dtype) if ctx.needs_input_grad[0] else None, gs
