@@ -256,8 +256,15 @@ def test_step_runs_closure_with_grad_enabled_and_returns_loss():
     assert isinstance(loss, nbtorch.Tensor)
     tparams, tloss_fn = make_problem(torch)
     topt = torch.optim.SGD(tparams, lr=0.1)
-    tloss = topt.step(lambda: (topt.zero_grad(), tloss_fn().backward(), tloss_fn())[2])
-    np.testing.assert_allclose(loss.item(), tloss_fn().item() if False else loss.item())
+
+    def tclosure():
+        topt.zero_grad()
+        tloss = tloss_fn()
+        tloss.backward()
+        return tloss
+    tloss = topt.step(tclosure)
+    np.testing.assert_allclose(loss.item(), tloss.item(), rtol=1e-6)
+    assert not loss.requires_grad or loss.grad_fn is not None   # built with grad enabled despite no_grad
     for p, q in zip(params, tparams):
         np.testing.assert_allclose(p.detach().numpy(), q.detach().numpy(), rtol=1e-6, atol=1e-7)
 

@@ -197,7 +197,7 @@ class _Worker:
         finally:
             _random.default_generator.set_state(saved[0])
             _pyrandom.setstate(saved[1])
-        self.dataset_iter = None
+        self._dataset_iter = None
         self.done = False
 
     def run(self, fn, *args):
@@ -249,21 +249,22 @@ class _DataLoaderIter:
         self._auto_collation = loader._auto_collation
         self._drop_last = loader.drop_last
         self._sampler_iter = iter(loader._index_sampler)
-        self._base_seed = _draw_seed(loader.generator)
         self._num_yielded = 0
         self._workers = None
-        if loader.num_workers > 0:
-            if loader.persistent_workers and loader._worker_states is not None:
-                self._workers = loader._worker_states
-            else:
+        if loader.num_workers > 0 and loader.persistent_workers and loader._worker_states is not None:
+            self._workers = loader._worker_states        # torch reuses them without drawing a new seed
+        else:
+            self._base_seed = _draw_seed(loader.generator)
+            if loader.num_workers > 0:
                 self._workers = [_Worker(loader, i, self._base_seed) for i in range(loader.num_workers)]
                 if loader.worker_init_fn is not None:
                     for w in self._workers:
                         w.run(loader.worker_init_fn, w.id)
                 if loader.persistent_workers:
                     loader._worker_states = self._workers
+        if self._workers is not None:
             for w in self._workers:
-                w.dataset_iter, w.done = None, False
+                w._dataset_iter, w.done = None, False
         self._dataset_iter = None
         self._ended = False
 
@@ -277,7 +278,8 @@ class _DataLoaderIter:
         if self._ended:
             raise StopIteration
         if self._workers is None:
-            data = self._fetch(None)
+            data = self._fetch(self._next_index(), None) if self._loader._dataset_kind == 'map' \
+                else self._fetch_iterable(None)
         else:
             data = self._next_from_workers()
         self._num_yielded += 1
@@ -286,8 +288,10 @@ class _DataLoaderIter:
     def _next_from_workers(self):
         n = len(self._workers)
         if self._loader._dataset_kind == 'map':
+            # the main process draws the indices (the sampler's randomness is the main process's)
+            index = self._next_index()
             worker = self._workers[self._num_yielded % n]
-            return worker.run(self._fetch, worker)
+            return worker.run(self._fetch, index, worker)
         # iterable: each worker streams its own copy; round-robin over the workers still running
         while not all(w.done for w in self._workers):
             worker = self._workers[self._num_yielded % n]
@@ -295,23 +299,27 @@ class _DataLoaderIter:
                 self._num_yielded += 1
                 continue
             try:
-                return worker.run(self._fetch, worker)
+                return worker.run(self._fetch_iterable, worker)
             except StopIteration:
                 worker.done = True
                 self._num_yielded += 1
         self._ended = True
         raise StopIteration
 
-    def _fetch(self, worker):
-        """Get the next batch: next indices from the sampler, the samples, then collate_fn."""
-        where = 'in DataLoader' if worker is None else f'in DataLoader worker process {worker.id}'
-        if self._loader._dataset_kind == 'iterable':
-            return self._fetch_iterable(worker, where)
+    def _next_index(self):
         try:
-            index = next(self._sampler_iter)
+            return next(self._sampler_iter)
         except StopIteration:
             self._ended = True
             raise
+
+    @staticmethod
+    def _where(worker):
+        return 'in DataLoader' if worker is None else f'in DataLoader worker process {worker.id}'
+
+    def _fetch(self, index, worker):
+        """The batch at ``index`` (a list of indices, or one index without auto-batching), collated."""
+        where = self._where(worker)
         if self._auto_collation:
             getitems = getattr(self._dataset, '__getitems__', None)
             if getitems is not None:
@@ -334,7 +342,9 @@ class _DataLoaderIter:
                 _reraise(e, f"{where} while fetching index {index} of {type(self._dataset).__name__}")
         return self._collate(data, where)
 
-    def _fetch_iterable(self, worker, where):
+    def _fetch_iterable(self, worker):
+        """The next batch of an iterable dataset: up to batch_size items from the stream, collated."""
+        where = self._where(worker)
         holder = self if worker is None else worker
         if holder._dataset_iter is None:
             holder._dataset_iter = iter(self._dataset)
