@@ -55,7 +55,7 @@ def check_module(th_mod, nb_mod, inputs, modes=(True, False), atol=1e-5, rtol=1e
         if not pairs:
             continue
         rng = np.random.default_rng(seed + 1)
-        ups = [rng.standard_normal(t.shape).astype(np.float32) for t, _ in pairs]
+        ups = [rng.standard_normal(t.shape).astype(str(t.dtype).split(".")[-1]) for t, _ in pairs]
         th_in = [t for t in ths if isinstance(t, torch.Tensor) and t.requires_grad] + list(th_mod.parameters())
         nb_in = [t for t in nbs if isinstance(t, nbtorch.Tensor) and t.requires_grad] + list(nb_mod.parameters())
         th_g = torch.autograd.grad([t for t, _ in pairs], th_in, [torch.from_numpy(u.copy()) for u in ups],

@@ -1,9 +1,9 @@
 """BatchNorm1d/2d/3d, sharing _BatchNorm (they differ only in the input dims they accept)."""
 from ... import _dtype
 from ..._creation import empty, zeros, ones, tensor
-from ..parameter import Parameter
-from .. import functional as F, init
+from .. import functional as F
 from .module import Module
+from .normalization import _make_affine, _reset_affine
 
 
 class _BatchNorm(Module):
@@ -24,15 +24,7 @@ class _BatchNorm(Module):
         self.momentum = momentum
         self.affine = affine
         self.track_running_stats = track_running_stats
-        if affine:
-            self.weight = Parameter(empty(num_features, **kw))
-            if bias:
-                self.bias = Parameter(empty(num_features, **kw))
-            else:
-                self.register_parameter('bias', None)
-        else:
-            self.register_parameter('weight', None)
-            self.register_parameter('bias', None)
+        _make_affine(self, num_features, affine, bias, kw)
         if track_running_stats:
             self.register_buffer('running_mean', zeros(num_features, **kw))
             self.register_buffer('running_var', ones(num_features, **kw))
@@ -51,10 +43,7 @@ class _BatchNorm(Module):
 
     def reset_parameters(self):
         self.reset_running_stats()
-        if self.affine:
-            init.ones_(self.weight)
-            if self.bias is not None:
-                init.zeros_(self.bias)
+        _reset_affine(self)
 
     def _check_input_dim(self, input):
         if input.dim() not in self._dims:

@@ -274,15 +274,20 @@ class ModuleDict(Module):
             self[m[0]] = m[1]
 
 
-def _param_line(p):
-    size_str = 'x'.join(str(size) for size in p.size())
-    device_str = '' if p.is_cpu else f' ({p.device})'
-    return f"Parameter containing: [{type(p).__module__.replace('nbtorch', 'torch')}.{_tname(p)} of size {size_str}{device_str}]"
-
-
-def _tname(p):
-    from ..._tensor import _legacy
-    return _legacy(p._data.dtype) + 'Tensor'
+def _params_repr(items, type_by_dtype):
+    """torch's ParameterList/ParameterDict extra_repr: one '  (key): Parameter containing: [...]' line each."""
+    from ..._tensor import Tensor, _legacy
+    lines = []
+    for k, p in items:
+        if isinstance(p, Tensor):
+            size_str = 'x'.join(str(size) for size in p.size())
+            device_str = '' if p.is_cpu else f' ({p.device})'
+            kind = str(p.dtype) if type_by_dtype else 'torch.' + _legacy(p._data.dtype) + 'Tensor'
+            lines.append(f"  ({k}): {'Parameter' if isinstance(p, Parameter) else 'Tensor'} containing: "
+                         f"[{kind} of size {size_str}{device_str}]")
+        else:
+            lines.append(f"  ({k}): Object of type: {type(p).__name__}")
+    return '\n'.join(lines)
 
 
 class ParameterList(Module):
@@ -333,8 +338,7 @@ class ParameterList(Module):
         return self
 
     def extra_repr(self):
-        return '\n'.join(f"({k}): " + (_param_line(p) if isinstance(p, Parameter) else
-                                        f"Object of type: {type(p).__name__}") for k, p in enumerate(self))
+        return _params_repr(enumerate(self), True)
 
     def __call__(self, *args, **kwargs):
         raise RuntimeError("ParameterList should not be called.")
@@ -387,7 +391,7 @@ class ParameterDict(Module):
             self[k] = v
 
     def extra_repr(self):
-        return '\n'.join(f"({k}): " + _param_line(p) for k, p in self.items())
+        return _params_repr(self.items(), False)
 
     def __call__(self, input):
         raise RuntimeError("ParameterDict should not be called.")
