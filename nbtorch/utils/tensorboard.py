@@ -98,7 +98,8 @@ class SummaryWriter:
         """The model's autograd graph for ``input_to_model``, drawn by GraphView."""
         from nbtorch.widgets import GraphView
         args = input_to_model if isinstance(input_to_model, (tuple, list)) else (input_to_model,)
-        out = model(*args)
+        with GraphView.recording(model):
+            out = model(*args)
         if isinstance(out, (tuple, list)):
             out = out[0]
         self._graph = GraphView(out, params=model)

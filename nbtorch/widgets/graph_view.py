@@ -91,10 +91,24 @@ class GraphView(View):
         self.max_nodes, self.max_step_nodes = max_nodes, max_step_nodes
         self.update()
 
+    @staticmethod
+    def recording(model):
+        """Context manager: run the forward pass inside it to group the graph by ``model``'s modules.
+
+        >>> with GraphView.recording(net):
+        ...     loss = loss_fn(net(X), y)
+        >>> GraphView(loss, params=net)
+        """
+        from nbtorch.nn.modules.module import record_module_names
+        return record_module_names(model)
+
     def update(self):
         """Trace the graph again (e.g. after ``backward()``: leaves now show their grads)."""
+        import warnings
         from nbtorch.autograd import graph as G
-        data = G.trace(*self._roots, params=self._params, max_nodes=self.max_nodes)
+        with warnings.catch_warnings():      # reading .grad of intermediate results is intended here
+            warnings.filterwarnings('ignore', message='The .grad attribute of a Tensor that is not a leaf')
+            data = G.trace(*self._roots, params=self._params, max_nodes=self.max_nodes)
         self.graph = build(data)
         self.steps = self._replay(G, data) if len(data['nodes']) <= self.max_step_nodes else []
         if self.step >= len(self.steps):
