@@ -208,7 +208,7 @@ def uniform_array(shape, low, high, np_dtype, generator=None):
     """uniform_(low, high): ``x * (high - low) + low`` with x uniform in [0, 1)."""
     np_dtype = np.dtype(np_dtype)
     if np_dtype.kind != 'f':
-        raise RuntimeError(f'"uniform_kernel_cpu" not implemented for \'{_legacy_name(np_dtype)}\'')
+        raise NotImplementedError(f'"check_uniform_bounds" not implemented for \'{_legacy_name(np_dtype)}\'')
     if np_dtype == np.float16:                     # torch computes half in float32 (its opmath type)
         return uniform_array(shape, low, high, np.float32, generator).astype(np.float16)
     g = _gen(generator)
@@ -275,9 +275,9 @@ def normal_array(shape, mean, std, np_dtype, generator=None):
     """normal_(mean, std): Gaussian samples in the order torch produces them."""
     np_dtype = np.dtype(np_dtype)
     if np_dtype.kind != 'f':
-        raise RuntimeError(f'"normal_kernel_cpu" not implemented for \'{_legacy_name(np_dtype)}\'')
+        raise NotImplementedError(f'"normal_kernel_cpu" not implemented for \'{_legacy_name(np_dtype)}\'')
     if std < 0:
-        raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
     g = _gen(generator)
     n = _size(shape)
     if n >= 16:
