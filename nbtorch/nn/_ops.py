@@ -9,6 +9,8 @@
 """
 import math
 
+import numpy as np
+
 from ..autograd.function import ArrayFunction
 from ..ops._util import xp_of, unbroadcast
 
@@ -343,7 +345,8 @@ def _huber_dx(x, t, delta=1.0):
 
 def _bce(x, t):
     xp = xp_of(x)
-    return -(t * xp.maximum(xp.log(x), -100.0) + (1 - t) * xp.maximum(xp.log1p(-x), -100.0))
+    with np.errstate(divide='ignore'):   # log(0) = -inf, clamped to -100 as torch does
+        return -(t * xp.maximum(xp.log(x), -100.0) + (1 - t) * xp.maximum(xp.log1p(-x), -100.0))
 
 
 def _bce_dx(x, t):
@@ -352,7 +355,8 @@ def _bce_dx(x, t):
 
 def _bce_dt(x, t):
     xp = xp_of(x)
-    return xp.maximum(xp.log1p(-x), -100.0) - xp.maximum(xp.log(x), -100.0)
+    with np.errstate(divide='ignore'):
+        return xp.maximum(xp.log1p(-x), -100.0) - xp.maximum(xp.log(x), -100.0)
 
 
 def _softplus_neg(x):

@@ -537,14 +537,17 @@ def _class_weight_matrix(x, t, weight, ignore_index, reduction, label_smoothing)
         S = xp.expand_dims(valid, 1) * w_c.reshape(cls_shape) * (eps / C)
         if reduction == 'mean':
             with np.errstate(invalid='ignore', divide='ignore'):
-                S = S / (w_t.sum() if weight is not None else t.size)
+                S = S / (w_t.sum() if weight is not None else valid.sum())
         Q = Q + S
     Q = Q.astype(x.dtype, copy=False)
     return Q, unbatched
 
 
-def _nll_name(ndim):
-    return 'NllLoss2DBackward0' if ndim == 4 else 'NllLossBackward0'
+def _nll_name(ndim, reduction):
+    """torch's node name: nll_loss for (N, C), nll_loss2d (through a view, except 4-D 'none') for more dims."""
+    if ndim <= 2:
+        return 'NllLossBackward0'
+    return 'ViewBackward0' if reduction == 'none' and ndim != 4 else 'NllLoss2DBackward0'
 
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction='mean'):
@@ -555,7 +558,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     Q, unbatched = _class_weight_matrix(input._data, t, None if weight is None else weight._data, ignore_index,
                                         reduction, 0.0)
     x = input.unsqueeze(0) if unbatched else input
-    out = _ops.WeightedNLL.apply(x, Q=Q, reduction=reduction, name=_nll_name(input.dim()))
+    out = _ops.WeightedNLL.apply(x, Q=Q, reduction=reduction, name=_nll_name(input.dim(), reduction))
     return out.squeeze(0) if unbatched and reduction == 'none' else out
 
 
@@ -594,7 +597,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     t = _class_targets(input, target, 'cross_entropy')
     Q, unbatched = _class_weight_matrix(x, t, None if weight is None else weight._data, ignore_index, reduction,
                                         label_smoothing)
-    name = 'AddBackward0' if label_smoothing > 0 else _nll_name(input.dim())
+    name = 'AddBackward0' if label_smoothing > 0 else _nll_name(input.dim(), reduction)
     inp = input.unsqueeze(0) if unbatched else input
     out = _ops.SoftmaxCrossEntropy.apply(inp, Q=Q, reduction=reduction, name=name)
     return out.squeeze(0) if unbatched and reduction == 'none' else out
