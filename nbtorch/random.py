@@ -210,7 +210,9 @@ def uniform_array(shape, low, high, np_dtype, generator=None):
     if np_dtype.kind != 'f':
         raise NotImplementedError(f'"check_uniform_bounds" not implemented for \'{_legacy_name(np_dtype)}\'')
     if np_dtype == np.float16:                     # torch computes half in float32 (its opmath type)
-        return uniform_array(shape, low, high, np.float32, generator).astype(np.float16)
+        out = uniform_array(shape, low, high, np.float32, generator).astype(np.float16)
+        out[out == np.float16(high)] = np.float16(low)  # and keeps the range half-open: `to` becomes `from`
+        return out
     g = _gen(generator)
     x = _uniform01(g, _size(shape), np_dtype)
     lo, hi = np_dtype.type(low), np_dtype.type(high)
@@ -329,7 +331,7 @@ def bernoulli_array(shape, p, np_dtype, generator=None):
 
     A Python-number ``p`` compares against float64 uniforms (torch's
     ``bernoulli_(float)``); an array of probabilities against float32 ones
-    (torch's ``bernoulli(tensor)``), one draw per element.
+    (float64 ones for a float64 array), one draw per element (torch's ``bernoulli(tensor)``).
     """
     g = _gen(generator)
     n = _size(shape)
@@ -337,6 +339,8 @@ def bernoulli_array(shape, p, np_dtype, generator=None):
         p = np.broadcast_to(p, shape)
         if np.any((p < 0) | (p > 1)):
             raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.")
+        if p.dtype == np.float64:                  # float64 probabilities draw float64 uniforms
+            return (_uniform01(g, n, np.float64).reshape(shape) < p).astype(np_dtype)
         u = _uniform01(g, n, np.float32).astype(np.float32).reshape(shape)
         return (u < p.astype(np.float32)).astype(np_dtype)
     p = float(p)
