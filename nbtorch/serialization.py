@@ -20,6 +20,7 @@ safetensors files (``.safetensors``) hold only a JSON header and raw tensor byte
 ``save_file`` / ``load_file`` follow the safetensors library's API, and ``save``/``load`` pick that
 format from the file suffix.
 """
+import _compat_pickle
 import collections
 import io
 import os
@@ -101,7 +102,7 @@ class _TorchPickler(pickle._Pickler):
         arr = obj._data
         storage = self._by_array.get(id(arr))
         if storage is None:
-            host = np.ascontiguousarray(_backend.to_host(arr))
+            host = np.require(_backend.to_host(arr), requirements='C')
             if host.dtype not in _STORAGE_NAMES:
                 raise TypeError(f"nbtorch.save: tensors of dtype {host.dtype} cannot be saved")
             storage = _Storage(str(len(self.storages)), host.astype(host.dtype.newbyteorder('<'), copy=False))
@@ -280,7 +281,8 @@ class _RestrictedUnpickler(pickle._Unpickler):
     * ``find_class`` (GLOBAL, STACK_GLOBAL, INST, OBJ, EXT...) answers only from ``_SAFE_GLOBALS``;
     * ``persistent_load`` accepts only torch's storage ids and reads the bytes from the archive;
     * BUILD (``obj.__setstate__`` / attribute setting) is allowed only on OrderedDicts, which is how
-      torch keeps a state_dict's ``_metadata``.
+      torch keeps a state_dict's ``_metadata``;
+    * the EXT opcodes (copyreg's extension registry) are refused outright.
     """
     dispatch = pickle._Unpickler.dispatch.copy()
 
@@ -290,6 +292,9 @@ class _RestrictedUnpickler(pickle._Unpickler):
         self._storages = {}
 
     def find_class(self, module, name):
+        if self.proto < 3:          # Python 2 names in protocol 0-2 pickles (__builtin__ -> builtins)
+            module, name = _compat_pickle.NAME_MAPPING.get((module, name), (module, name))
+            module = _compat_pickle.IMPORT_MAPPING.get(module, module)
         obj = _SAFE_GLOBALS.get((module, name))
         if obj is None:
             _refuse(f"the global {module}.{name}")
@@ -329,6 +334,14 @@ class _RestrictedUnpickler(pickle._Unpickler):
         _refuse(f"BUILD (setting the state of a {type(inst).__name__})")
 
     dispatch[pickle.BUILD[0]] = _load_build
+
+    def _load_ext(self):
+        _refuse("the extension-registry opcode (EXT1/EXT2/EXT4)")
+
+    # copyreg's extension cache is shared with every other unpickler in the process: never consult it
+    for _op in (pickle.EXT1, pickle.EXT2, pickle.EXT4):
+        dispatch[_op[0]] = _load_ext
+    del _op
 
 
 def _is_zip(fh):
@@ -466,7 +479,7 @@ def save_file(tensors, filename, metadata=None):
                                                 for k, v in tensors.items()):
         raise TypeError("safetensors stores a flat dict {name: tensor} (e.g. model.state_dict()); got "
                         f"{type(tensors).__name__}. Use nbtorch.save with a .pt path for other objects.")
-    arrays = {k: np.ascontiguousarray(_backend.to_host(v._data)) for k, v in tensors.items()}
+    arrays = {k: np.require(_backend.to_host(v._data), requirements='C') for k, v in tensors.items()}
     _save(arrays, os.fspath(filename), metadata=metadata)
 
 
