@@ -126,7 +126,7 @@ def _softplus(x, beta=1.0, threshold=20.0):
 LeakyRelu = _activation('LeakyRelu', lambda x, negative_slope=0.01: _where(x > 0, x, x * negative_slope),
                         lambda g, x, y, negative_slope=0.01: _where(x > 0, g, g * negative_slope))
 Gelu = _activation('Gelu', _gelu, _gelu_grad)
-Elu = _activation('Elu', lambda x, alpha=1.0: _where(x > 0, x, alpha * xp_of(x).expm1(x)),
+Elu = _activation('Elu', lambda x, alpha=1.0: _where(x > 0, x, alpha * xp_of(x).expm1(xp_of(x).minimum(x, 0))),
                   lambda g, x, y, alpha=1.0: _where(x > 0, g, g * (y + alpha)))
 Silu = _activation('Silu', lambda x: x * _sigmoid(x),
                    lambda g, x, y: g * _sigmoid(x) * (1.0 + x * (1.0 - _sigmoid(x))))

@@ -205,13 +205,6 @@ class RNN(RNNBase):
         else:
             super().__setattr__(name, value)
 
-    def extra_repr(self):
-        s = super().extra_repr()
-        if self.nonlinearity != 'tanh':
-            head, _, tail = s.partition(', ' + str(self.hidden_size))
-            s = f"{head}, {self.hidden_size}, nonlinearity={self.nonlinearity}{tail}"
-        return s
-
 
 class LSTM(RNNBase):
     """Long short-term memory: gates i, f, g, o; returns output, (h_n, c_n)."""
