@@ -387,3 +387,55 @@ def test_interrupted_step_leaves_optimizer_usable():
         opt.step()
     assert all(np.isfinite(p.detach().numpy()).all() for p in params)
     assert all(len(s) == 3 for s in opt.state.values())
+
+
+# ---------------------------------------------------------------- with nn models
+def _mlp(lib):
+    nn = lib.nn
+    return nn.Sequential(nn.Linear(6, 16), nn.ReLU(), nn.Linear(16, 16), nn.Tanh(), nn.Linear(16, 3))
+
+
+def _copy_weights(net_th, net_nb):
+    with torch.no_grad(), nbtorch.no_grad():
+        for (k, v), (k2, v2) in zip(net_th.state_dict().items(), net_nb.state_dict().items()):
+            assert k == k2
+            v2.copy_(nbtorch.tensor(v.numpy()))
+
+
+@pytest.mark.parametrize('name,kwargs', [
+    ('SGD', dict(lr=0.1, momentum=0.9, nesterov=True)), ('Adam', dict(lr=0.01)), ('AdamW', dict(lr=0.01)),
+    ('RMSprop', dict(lr=0.005, momentum=0.5)), ('Adagrad', dict(lr=0.05)), ('Adadelta', dict(weight_decay=0.01)),
+])
+def test_mlp_training_with_cross_entropy_matches_torch(name, kwargs):
+    """The tutorial loop on an nn.Sequential MLP: model.parameters(), zero_grad, CrossEntropyLoss, step,
+    with the last layer in its own param group and an lr schedule; 30 steps equal torch's."""
+    pytest.importorskip('nbtorch.nn')
+    torch.manual_seed(0)
+    net_th, net_nb = _mlp(torch), _mlp(nbtorch)
+    _copy_weights(net_th, net_nb)
+    rs = np.random.RandomState(0)
+    x, y = rs.randn(32, 6).astype(np.float32), rs.randint(0, 3, 32)
+
+    def train(lib, net):
+        groups = [{'params': [p for n, p in net.named_parameters() if not n.startswith('4.')]},
+                  {'params': net[4].parameters(), 'lr': kwargs.get('lr', 1.0) / 2}]
+        opt = getattr(lib.optim, name)(groups, **kwargs)
+        sched = lib.optim.lr_scheduler.StepLR(opt, step_size=10, gamma=0.5)
+        loss_fn = lib.nn.CrossEntropyLoss()
+        X, Y = lib.tensor(x), lib.tensor(y)
+        losses = []
+        for _ in range(30):
+            opt.zero_grad()
+            loss = loss_fn(net(X), Y)
+            loss.backward()
+            opt.step()
+            sched.step()
+            losses.append(loss.item())
+        return losses, opt
+    l_th, o_th = train(torch, net_th)
+    l_nb, o_nb = train(nbtorch, net_nb)
+    np.testing.assert_allclose(l_nb, l_th, rtol=1e-4, atol=1e-6)
+    for (k, v), (k2, v2) in zip(net_th.state_dict().items(), net_nb.state_dict().items()):
+        np.testing.assert_allclose(v2.numpy(), v.numpy(), rtol=1e-4, atol=1e-5 + 1e-4 * np.abs(v.numpy()).max(),
+                                   err_msg=k)
+    assert o_nb.state_dict()['param_groups'] == o_th.state_dict()['param_groups']
