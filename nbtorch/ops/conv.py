@@ -67,6 +67,16 @@ def windows(x, kernel, stride, dilation, pad_lo, pad_hi, value=0):
     return view, out
 
 
+def kernel_taps(kernel):
+    """Every kernel tap (offset inside a window), in row-major order: (0, 0), (0, 1), ..."""
+    return itertools.product(*[range(k) for k in kernel])
+
+
+def tap_slice(tap, stride, dilation, out):
+    """Spatial slices of the padded image that kernel tap ``tap`` reads, one pixel per output position."""
+    return tuple(slice(t * d, t * d + s * (o - 1) + 1, s) for t, d, s, o in zip(tap, dilation, stride, out))
+
+
 def _col_order(nd):
     """Axis order that takes a (B, C, *out, *kernel) window view to (C, *kernel, B, *out)."""
     return (1,) + tuple(range(2 + nd, 2 + 2 * nd)) + (0,) + tuple(range(2, 2 + nd))
@@ -94,10 +104,8 @@ def col2im(cols, shape, kernel, stride, dilation, pad_lo, pad_hi):
     lo = [max(p, 0) for p in pad_lo]
     padded = xp.zeros((B, C) + tuple(n + a + max(b, 0) for n, a, b in zip(S, lo, pad_hi)), cols.dtype)
     full = (slice(None), slice(None))
-    for taps in itertools.product(*[range(k) for k in kernel]):
-        dst = full + tuple(slice(t * d, t * d + s * (o - 1) + 1, s)
-                           for t, d, s, o in zip(taps, dilation, stride, out))
-        padded[dst] += cols[(slice(None),) + taps].swapaxes(0, 1)
+    for tap in kernel_taps(kernel):
+        padded[full + tap_slice(tap, stride, dilation, out)] += cols[(slice(None),) + tap].swapaxes(0, 1)
     if not any(lo) and padded.shape[2:] == tuple(S):
         return padded
     return padded[full + tuple(slice(a, a + n) for a, n in zip(lo, S))]
@@ -150,7 +158,10 @@ class Convolution(ArrayFunction):
             gcols = gcols.reshape((x_shape[1],) + kernel + (B,) + g.shape[2:])
             gx = col2im(gcols, x_shape, kernel, stride, dilation, pad_lo, pad_hi)
         if need[1]:
-            gw = xp.matmul(g2, cols.reshape(groups, -1, cols.shape[1]).transpose(0, 2, 1)).reshape(w.shape)
+            # (cols @ dy.T).T rather than dy @ cols.T: the same product, but BLAS runs it several times
+            # faster when the long B*L dimension is the one being summed over in this orientation
+            cols = cols.reshape(groups, -1, cols.shape[1])
+            gw = xp.matmul(cols, g2.transpose(0, 2, 1)).transpose(0, 2, 1).reshape(w.shape)
         if len(need) == 3:
             return gx, gw, (g.sum(axis=_bias_axes(nd)) if need[2] else None)
         return gx, gw
@@ -199,7 +210,7 @@ class ConvTranspose(ArrayFunction):
             gx = xp.matmul(w2, gcols).reshape((Cin, x_shape[0]) + x_shape[2:]).swapaxes(0, 1)
             gx = xp.ascontiguousarray(gx)
         if need[1]:
-            gw = xp.matmul(x2, gcols.transpose(0, 2, 1)).reshape((Cin, Cout // groups) + kernel)
+            gw = xp.matmul(gcols, x2.transpose(0, 2, 1)).transpose(0, 2, 1).reshape((Cin, Cout // groups) + kernel)
         if len(need) == 3:
             return gx, gw, (g.sum(axis=_bias_axes(nd)) if need[2] else None)
         return gx, gw

@@ -1,10 +1,13 @@
-"""Pooling through strided windows (the same window view as convolution, see ``conv.windows``).
+"""Pooling through strided windows: the same kernel taps and strided slices as convolution.
 
-* **Max pooling** copies the windows to ``(B, C, *out, K)`` and takes the ``argmax`` over the ``K`` taps.
-  The argmax is kept: the backward pass sends each output's gradient to the one input it came from
-  (a one-hot column) and adds the columns back with ``col2im``, so overlapping windows add up.
-* **Average pooling** sums each window and divides by the number of pixels it counts; its gradient
-  spreads ``grad / divisor`` evenly over the window, again through ``col2im``.
+For kernel tap ``t`` (an offset inside the window), ``xpad[..., tap_slice(t)]`` is the pixel that tap reads
+for every output position at once -- a strided view, no copy (see ``conv.tap_slice``).  So a pooling is a
+short loop over the ``K`` taps of whole-array operations:
+
+* **Max pooling** keeps the running maximum and which tap gave it (``arg``, the argmax).  The backward
+  pass sends each output's gradient to that one input, tap by tap, so overlapping windows add up.
+* **Average pooling** adds the taps' slices and divides by the number of pixels each window counts; its
+  gradient adds ``grad / divisor`` back onto every tap's slice.
 * **Adaptive average pooling** is linear and separable: along each spatial dim it multiplies by a small
   averaging matrix ``P`` (output cell ``i`` averages inputs ``floor(i*n/m) .. ceil((i+1)*n/m)``); its
   gradient multiplies by ``P.T``.
@@ -15,7 +18,7 @@ import numpy as np
 
 from ..autograd.function import ArrayFunction
 from ._util import xp_of
-from .conv import windows, col2im
+from .conv import kernel_taps, pad_spatial, tap_slice
 
 
 def pool_out_size(n, k, s, p, d, ceil_mode):
@@ -36,63 +39,77 @@ def _geometry(shape, kernel, stride, padding, dilation, ceil_mode):
     return out, hi
 
 
-def _cols_view(grad_windows, nd):
-    """(B, C, *out, *kernel) -> the (C, *kernel, B, *out) order ``col2im`` takes (a view)."""
-    return grad_windows.transpose((1,) + tuple(range(2 + nd, 2 + 2 * nd)) + (0,) + tuple(range(2, 2 + nd)))
-
-
 def _lowest(dtype):
     return -np.inf if dtype.kind == 'f' else np.iinfo(dtype).min
 
 
 class MaxPool(ArrayFunction):
-    """Max over each window; outputs (values, torch's flat input indices).  Gradient: to the argmax only."""
+    """Max over each window (and, with ``return_indices``, torch's flat input index of each max).
+
+    The forward walks the kernel taps: ``best`` starts as tap 0's strided slice and each later tap replaces
+    it where it is larger (or NaN, as in torch), remembering which tap won in ``arg``.
+    Gradient: each output's gradient goes to the input its tap ``arg`` read; overlapping windows add up.
+    """
     _backward_name = 'MaxPool2DWithIndicesBackward0'
     unbatched = False
 
     @staticmethod
-    def forward(ctx, x, kernel=None, stride=None, padding=None, dilation=None, ceil_mode=False):
+    def forward(ctx, x, kernel=None, stride=None, padding=None, dilation=None, ceil_mode=False,
+                return_indices=False):
         xp = xp_of(x)
         nd = len(kernel)
         if nd != 2:
             ctx._backward_name = f'MaxPool{nd}DWithIndicesBackward0'
         if x.ndim == nd + 1:   # unbatched (C, *S)
-            values, index = MaxPool.forward(ctx, x[None], kernel, stride, padding, dilation, ceil_mode)
             ctx.unbatched = True
-            return values[0], index[0]
+            res = MaxPool.forward(ctx, x[None], kernel, stride, padding, dilation, ceil_mode, return_indices)
+            return (res[0][0], res[1][0]) if return_indices else res[0]
         out, hi = _geometry(x.shape, kernel, stride, padding, dilation, ceil_mode)
-        view, _ = windows(x, kernel, stride, dilation, padding, hi, value=_lowest(x.dtype))
-        K = math.prod(kernel)
-        flat = view.reshape(x.shape[:2] + out + (K,))                 # copy of the windows
-        arg = flat.argmax(axis=-1)                                      # NaN counts as the max, as in torch
-        values = xp.take_along_axis(flat, arg[..., None], axis=-1)[..., 0]
-        # torch's indices: position of the max in the flattened (unpadded) input plane
-        taps = xp.unravel_index(arg, kernel)
-        index = xp.zeros(arg.shape, np.int64)
-        for i in range(nd):
-            pos = xp.arange(out[i], dtype=np.int64).reshape((-1,) + (1,) * (nd - 1 - i)) * stride[i] - padding[i]
-            index = index * x.shape[2 + i] + pos + taps[i] * dilation[i]
+        xpad = pad_spatial(x, padding, hi, value=_lowest(x.dtype))
+        full = (slice(None), slice(None))
+        taps = list(kernel_taps(kernel))
+        nan_aware = x.dtype.kind == 'f' and bool(xp.isnan(x).any())
+        best = xpad[full + tap_slice(taps[0], stride, dilation, out)].copy()
+        arg = xp.zeros(best.shape, np.uint8 if len(taps) < 256 else np.int32)
+        for k, tap in enumerate(taps[1:], 1):
+            v = xpad[full + tap_slice(tap, stride, dilation, out)]
+            better = v > best
+            if nan_aware:
+                better |= xp.isnan(v)
+            xp.copyto(best, v, where=better)
+            xp.copyto(arg, k, where=better)
         if ctx.needs_input_grad:
             ctx.arg = arg
             ctx.meta = (x.shape, kernel, stride, padding, dilation, hi)
-        return values, index
+        if not return_indices:
+            return best
+        # torch's indices: position of the max in the flattened (unpadded) input plane
+        offsets = np.array(taps, np.int64)                      # (K, nd): tap -> offset per dim
+        index = xp.zeros(arg.shape, np.int64)
+        for i in range(nd):
+            pos = xp.arange(out[i], dtype=np.int64).reshape((-1,) + (1,) * (nd - 1 - i)) * stride[i] - padding[i]
+            index = index * x.shape[2 + i] + pos + xp.asarray(offsets[:, i] * dilation[i])[arg]
+        return best, index
 
     @staticmethod
     def backward(ctx, g, g_index=None):
         xp = xp_of(g)
         shape, kernel, stride, padding, dilation, hi = ctx.meta
-        nd = len(kernel)
         if ctx.unbatched:
             g = g[None]
-        cols = xp.zeros(g.shape + (math.prod(kernel),), g.dtype)
-        xp.put_along_axis(cols, ctx.arg[..., None], g[..., None], axis=-1)  # one-hot columns
-        cols = _cols_view(cols.reshape(g.shape + tuple(kernel)), nd)
-        gx = col2im(cols, shape, kernel, stride, dilation, padding, hi)
+        out = g.shape[2:]
+        padded = xp.zeros(shape[:2] + tuple(n + p + h for n, p, h in zip(shape[2:], padding, hi)), g.dtype)
+        full = (slice(None), slice(None))
+        zero = g.dtype.type(0)
+        for k, tap in enumerate(kernel_taps(kernel)):
+            padded[full + tap_slice(tap, stride, dilation, out)] += xp.where(ctx.arg == k, g, zero)
+        gx = padded[full + tuple(slice(p, p + n) for p, n in zip(padding, shape[2:]))]
         return gx[0] if ctx.unbatched else gx
 
 
 class AvgPool(ArrayFunction):
-    """Mean over each window.  Gradient: ``grad / divisor`` spread evenly over the window."""
+    """Mean over each window: the sum of the kernel taps' strided slices, divided by the pixel count.
+    Gradient: ``grad / divisor`` added back onto every tap's slice."""
     _backward_name = 'AvgPool2DBackward0'
     unbatched = False
 
@@ -109,8 +126,7 @@ class AvgPool(ArrayFunction):
                                    divisor_override)[0]
         ones = (1,) * nd
         out, hi = _geometry(x.shape, kernel, stride, padding, ones, ceil_mode)
-        view, _ = windows(x, kernel, stride, ones, padding, hi)
-        total = view.sum(axis=tuple(range(2 + nd, 2 + 2 * nd)))
+        total = _window_sum(pad_spatial(x, padding, hi), kernel, stride, out)
         if divisor_override:
             divisor = x.dtype.type(divisor_override)
         else:
@@ -121,12 +137,12 @@ class AvgPool(ArrayFunction):
                 mask[(0, 0) + tuple(slice(0, n + 2 * p) for n, p in zip(x.shape[2:], padding))] = 1
             else:
                 mask[(0, 0) + tuple(slice(p, p + n) for n, p in zip(x.shape[2:], padding))] = 1
-            mview, _ = windows(mask, kernel, stride, ones, (0,) * nd, (0,) * nd)
-            divisor = mview.sum(axis=tuple(range(2 + nd, 2 + 2 * nd)))
+            divisor = _window_sum(mask, kernel, stride, out)
         if ctx.needs_input_grad:
             ctx.divisor = divisor
             ctx.meta = (x.shape, kernel, stride, padding, hi)
-        return total / divisor
+        total /= divisor
+        return total
 
     @staticmethod
     def backward(ctx, g):
@@ -135,10 +151,24 @@ class AvgPool(ArrayFunction):
         nd = len(kernel)
         if ctx.unbatched:
             g = g[None]
-        share = (g / ctx.divisor).reshape(g.shape + (1,) * nd)
-        cols = _cols_view(xp.broadcast_to(share, g.shape + tuple(kernel)), nd)
-        gx = col2im(cols, shape, kernel, stride, (1,) * nd, padding, hi)
+        share = g / ctx.divisor
+        padded = xp.zeros(shape[:2] + tuple(n + p + h for n, p, h in zip(shape[2:], padding, hi)), g.dtype)
+        full = (slice(None), slice(None))
+        for tap in kernel_taps(kernel):
+            padded[full + tap_slice(tap, stride, (1,) * nd, g.shape[2:])] += share
+        gx = padded[full + tuple(slice(p, p + n) for p, n in zip(padding, shape[2:]))]
         return gx[0] if ctx.unbatched else gx
+
+
+def _window_sum(xpad, kernel, stride, out):
+    """Sum over each window of the padded array: one strided-slice addition per kernel tap."""
+    full = (slice(None), slice(None))
+    ones = (1,) * len(kernel)
+    taps = kernel_taps(kernel)
+    total = xpad[full + tap_slice(next(taps), stride, ones, out)].copy()
+    for tap in taps:
+        total += xpad[full + tap_slice(tap, stride, ones, out)]
+    return total
 
 
 def adaptive_ranges(n, m):
@@ -271,9 +301,8 @@ def _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_i
     kernel, stride, padding, dilation = _pool_args(input, kernel_size, stride, padding, dilation, nd,
                                                    f'max_pool{nd}d')
     _check_out(input if input.ndim == nd + 2 else input.unsqueeze(0), kernel, stride, padding, dilation, ceil_mode)
-    values, index = MaxPool.apply(input, kernel=kernel, stride=stride, padding=padding, dilation=dilation,
-                                  ceil_mode=bool(ceil_mode))
-    return (values, index) if return_indices else values
+    return MaxPool.apply(input, kernel=kernel, stride=stride, padding=padding, dilation=dilation,
+                         ceil_mode=bool(ceil_mode), return_indices=bool(return_indices))
 
 
 def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
@@ -283,9 +312,8 @@ def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
                            f"for input, but got:{list(input.shape)}")
     stride = kernel_size if stride is None or (not isinstance(stride, int) and len(stride) == 0) else stride
     res = _max_pool(input.unsqueeze(-2), (1, _one(kernel_size)), (1, _one(stride)), (0, _one(padding)),
-                    (1, _one(dilation)), ceil_mode, True, 2)
-    values, index = res[0].squeeze(-2), res[1].squeeze(-2)
-    return (values, index) if return_indices else values
+                    (1, _one(dilation)), ceil_mode, return_indices, 2)
+    return (res[0].squeeze(-2), res[1].squeeze(-2)) if return_indices else res.squeeze(-2)
 
 
 def _one(v):

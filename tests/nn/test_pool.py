@@ -43,6 +43,10 @@ def test_max_pool2d_ties_and_inf():
     x[0, 0, 0, 0] = -np.inf
     x[0, 0, 2, 3] = np.nan
     helper_test_op([x], lambda t: _F(t).max_pool2d(t, 2, return_indices=True))
+    x[0, 0, 3, 2] = np.nan   # two NaNs in one window: torch reports the last one
+    x[0, 0, 1, 1] = np.inf
+    helper_test_op([x], lambda t: _F(t).max_pool2d(t, 2, return_indices=True))
+    helper_test_op([x], lambda t: _F(t).max_pool2d(t, 3, 1, 1, return_indices=True))
 
 
 @pytest.mark.parametrize('shape, k, s, p, d, ceil', [
