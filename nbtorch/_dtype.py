@@ -148,9 +148,14 @@ def _combine(higher, lower):
 
 
 def scalar_dtype(x):
-    """The dtype a Python or NumPy scalar takes part in promotion with."""
-    if isinstance(x, (builtins.bool, np.bool_)):
+    """The dtype a Python or NumPy scalar takes part in promotion with.
+
+    torch reads a NumPy bool (``np.True_``) as a float, not as a bool: so do we.
+    """
+    if isinstance(x, builtins.bool):
         return bool_
+    if isinstance(x, np.bool_):
+        return _default[0]
     if isinstance(x, (builtins.int, np.integer)):
         return int64
     if isinstance(x, (builtins.complex, np.complexfloating)):

@@ -50,7 +50,7 @@ _counter = _fn.version_counter
 
 
 class Tensor:
-    __slots__ = ('_data', '_rg', 'grad', 'grad_fn', '__dict__', '__weakref__')
+    __slots__ = ('_data', '_rg', '_grad', 'grad_fn', '__dict__', '__weakref__')
     # rarely set: class defaults, stored per instance only when changed
     _output_nr = 0
     _vc = None          # version counter, a one-element list shared by views
@@ -75,7 +75,7 @@ class Tensor:
             data = np.zeros(_shape_arg(args) if args else (0,), (dtype or _dtype.get_default_dtype()).np)
         self._data = data
         self._rg = False
-        self.grad = None
+        self._grad = None
         self.grad_fn = None
 
     @staticmethod
@@ -86,7 +86,7 @@ class Tensor:
             arr = np.asarray(arr)
         t._data = arr
         t._rg = False
-        t.grad = None
+        t._grad = None
         t.grad_fn = None
         return t
 
@@ -321,6 +321,37 @@ class Tensor:
         return new
 
     # ------------------------------------------------------------------ autograd
+    @property
+    def grad(self):
+        """The gradient accumulated by ``backward()`` (leaves, and non-leaves after ``retain_grad()``)."""
+        if self.grad_fn is not None and not self._retain:
+            import warnings
+            warnings.warn(
+                "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute "
+                "won't be populated during autograd.backward(). If you indeed want the .grad field to be populated "
+                "for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf "
+                "Tensor by mistake, make sure you access the leaf Tensor instead. See "
+                "github.com/pytorch/pytorch/pull/30531 for more information.", UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type "
+                                f"{type(value).__name__}")
+            if value._data.shape != self._data.shape:
+                raise RuntimeError("assigned grad has data of a different size")
+            if value._data.dtype != self._data.dtype:
+                raise RuntimeError("assigned grad has data of a different type")
+            if type(value._data) is not type(self._data):
+                raise RuntimeError("assigned grad has data located on a different device")
+        self._grad = value
+
+    @grad.deleter
+    def grad(self):
+        self._grad = None
+
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         from .autograd import backward as _backward
         _backward(self, gradient, retain_graph=retain_graph, create_graph=create_graph, inputs=inputs)
@@ -474,9 +505,13 @@ class Tensor:
         return _binary(E.Add, self, other, reflected=True)
 
     def __sub__(self, other):
+        if self._data.dtype == np.bool_ or type(other) is bool or getattr(other, 'dtype', None) is _dtype.bool_:
+            _check_sub(self, other)
         return _binary(E.Sub, self, other)
 
     def __rsub__(self, other):
+        if self._data.dtype == np.bool_ or type(other) is bool:
+            _check_sub(self, other)
         out = _binary(E.Sub, self, other, reflected=True)
         if out.grad_fn is not None:
             out.grad_fn._backward_name = 'RsubBackward1'
@@ -515,9 +550,9 @@ class Tensor:
     def __rpow__(self, base):
         if isinstance(base, Tensor):
             return pow(base, self)
-        if self._data.dtype.kind not in 'fc' and isinstance(base, float):
-            return E.RPowScalar.apply(self.to(_dtype.get_default_dtype()), base=base)
-        return E.RPowScalar.apply(self, base=self._data.dtype.type(base))
+        dt = _dtype.result_type(self, base)       # 2 ** int_tensor stays int, 2.0 ** int_tensor is float32
+        src = self if dt.np == self._data.dtype else self.to(dt)
+        return E.RPowScalar.apply(src, base=_scalar_of(dt.np, base))
 
     def __matmul__(self, other):
         return matmul(self, other)
@@ -734,8 +769,10 @@ class Tensor:
                 out = minimum(out, max)
             return out
         src = self
-        if self._data.dtype.kind != 'f' and (isinstance(min, float) or isinstance(max, float)):
-            src = self.to(_dtype.get_default_dtype())
+        if self._data.dtype.kind != 'f':   # bool.clamp(0, 1) is int64, int.clamp(0.5) float32 (torch's promotion)
+            dt = _dtype.result_type(self, *[v for v in (min, max) if v is not None])
+            if dt.np != self._data.dtype:
+                src = self.to(dt)
         return E.Clamp.apply(src, min=min, max=max)
 
     clip = clamp
@@ -1799,7 +1836,6 @@ def _device_mismatch(a, b):
                        f"{b.device if b.is_cuda else a.device} and {a.device if b.is_cuda else b.device}!")
 
 
-_DIVISIONS = (np.floor_divide, np.remainder, np.fmod)
 
 
 def _no_bool(t, kernel):
@@ -1812,6 +1848,30 @@ def _trunc_divide(a, b):
     xp = _backend.get_array_module(a)
     q = xp.floor_divide(a, b)
     return q + ((q < 0) & (q * b != a))
+
+
+_DIVISIONS = {np.floor_divide: 'div_floor_cpu', np.remainder: 'remainder_cpu', np.fmod: 'fmod_cpu',
+              _trunc_divide: 'div_trunc_cpu'}   # the kernel names in torch's "not implemented for 'Bool'"
+
+
+def _check_sub(a, b):
+    """torch refuses ``-`` when either side is a bool tensor or a Python bool."""
+    a_bool = a._data.dtype == np.bool_
+    b_bool = b._data.dtype == np.bool_ if isinstance(b, Tensor) else isinstance(b, bool)
+    if a_bool and b_bool and isinstance(b, Tensor):
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                           "Use the `^` or `logical_xor()` operator instead.")
+    if a_bool or b_bool:
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+                           "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+
+
+def _scalar_of(dt, b):
+    """A Python number as a NumPy scalar of dtype ``dt``; out-of-range ints wrap around as in torch."""
+    try:
+        return dt.type(b)
+    except OverflowError:
+        return np.array(b).astype(dt)[()]
 
 
 def _broadcast_error(a, b):
@@ -1856,7 +1916,7 @@ def _binary(fn, a, b, reflected=False, floating=False, **params):
                 dt = _dtype.get_default_dtype()
             if ad.dtype != dt.np:
                 a = a.to(dt)
-            b = Tensor._wrap(dt.np.type(b))
+            b = Tensor._wrap(_scalar_of(dt.np, b))
     if reflected:
         a, b = b, a
     try:
@@ -1877,12 +1937,15 @@ def _nondiff(ufunc, a, b, reflected=False):
     """A binary op without a gradient (``//``, bitwise ops, integer fmod), on torch-promoted operands."""
     dt = _dtype.result_type(a, b).np
     ad = a._data.astype(dt, copy=False)
-    bd = b._data.astype(dt, copy=False) if isinstance(b, Tensor) else dt.type(b)
+    bd = b._data.astype(dt, copy=False) if isinstance(b, Tensor) else _scalar_of(dt, b)
     if reflected:
         ad, bd = bd, ad
     xp = _backend.get_array_module(ad)
-    if dt.kind in 'iu' and ufunc in _DIVISIONS and not xp.all(bd):
-        raise RuntimeError("ZeroDivisionError")
+    if dt.kind in 'iub' and ufunc in _DIVISIONS:
+        if dt == np.bool_:
+            raise NotImplementedError(f'"{_DIVISIONS[ufunc]}" not implemented for \'Bool\'')
+        if not xp.all(bd):
+            raise RuntimeError("ZeroDivisionError")
     try:
         return Tensor._wrap(getattr(xp, ufunc.__name__, ufunc)(ad, bd))
     except ValueError:
@@ -2027,10 +2090,10 @@ def pow(input, exponent):
         if not isinstance(input, Tensor):
             return exponent.__rpow__(input)
         return _binary(E.Pow, input, exponent)
-    if input._data.dtype.kind in 'iub' and isinstance(exponent, float):
-        input = input.to(_dtype.get_default_dtype())
-    elif input._data.dtype == np.bool_:
-        input = input.long()                # bool ** int is int64, as torch's promotion says
+    if input._data.dtype.kind in 'iub':   # int ** 0.5 is float32, bool ** 2 is int64 (torch's promotion)
+        dt = _dtype.result_type(input, exponent)
+        if dt.np != input._data.dtype:
+            input = input.to(dt)
     if input._data.dtype.kind in 'iu' and isinstance(exponent, int) and exponent < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
     if isinstance(exponent, np.generic):

@@ -29,9 +29,6 @@ class Sub(ArrayFunction):
 
     @staticmethod
     def forward(ctx, a, b):
-        if a.dtype == np.bool_:
-            raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
-                               "Use the `^` or `logical_xor()` operator instead.")
         ctx.shapes = (a.shape, b.shape)
         return a - b
 
@@ -92,6 +89,8 @@ class Pow(ArrayFunction):
 
     @staticmethod
     def forward(ctx, a, b):
+        if a.dtype == np.bool_:
+            raise NotImplementedError('"pow" not implemented for \'Bool\'')
         out = a ** b
         ctx.save_for_backward(a, b, out)
         return out
@@ -117,7 +116,7 @@ class PowScalar(ArrayFunction):
     def forward(ctx, a, exponent):
         ctx.save_for_backward(a)
         ctx.exponent = exponent
-        return a ** exponent
+        return (a ** exponent).astype(a.dtype, copy=False)   # numpy makes bool ** bool int8
 
     @staticmethod
     def backward(ctx, g):
@@ -305,8 +304,11 @@ class Remainder(ArrayFunction):
     @staticmethod
     def forward(ctx, a, b):
         xp = _xp(a)
-        if a.dtype.kind in 'iu' and not xp.all(b):
-            raise RuntimeError("ZeroDivisionError")
+        if a.dtype.kind in 'iub':
+            if a.dtype == np.bool_:
+                raise NotImplementedError('"remainder_cpu" not implemented for \'Bool\'')
+            if not xp.all(b):
+                raise RuntimeError("ZeroDivisionError")
         ctx.save_for_backward(a, b)
         return xp.remainder(a, b)
 
