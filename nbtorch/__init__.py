@@ -23,6 +23,9 @@ from . import autograd, cuda, return_types, random
 
 __version__ = '0.1.0'
 
+# print as torch does: <class 'nbtorch.Tensor'>, <class 'nbtorch.Size'>
+Tensor.__module__ = Size.__module__ = dtype.__module__ = device.__module__ = 'nbtorch'
+
 FloatTensor = DoubleTensor = LongTensor = IntTensor = BoolTensor = ByteTensor = Tensor
 
 
