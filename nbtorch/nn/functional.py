@@ -14,7 +14,6 @@ from .._tensor import Tensor
 from .._size import Size
 from ..autograd import grad_mode as _gm
 from ..ops import elementwise as _E
-from ..ops.movement import Pad as _ConstantPad
 from ..ops._util import xp_of, canonical_dim
 from . import _ops
 
@@ -117,15 +116,17 @@ def tanh(input):
     return input.tanh()
 
 
-def _softmax_dim(ndim):
+def _softmax_dim(name, ndim, stacklevel):
+    """torch's legacy choice when dim is not given (0 for 0-, 1- and 3-D inputs, else 1), with its warning."""
+    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to include dim=X as "
+                  "an argument.", stacklevel=stacklevel + 1)
     return 0 if ndim in (0, 1, 3) else 1
 
 
 def softmax(input, dim=None, _stacklevel=3, dtype=None):
+    """exp(x) / sum(exp(x)) along dim."""
     if dim is None:
-        dim = _softmax_dim(input.dim())
-        warnings.warn("Implicit dimension choice for softmax has been deprecated. Change the call to include "
-                      "dim=X as an argument.", stacklevel=_stacklevel)
+        dim = _softmax_dim('softmax', input.dim(), _stacklevel)
     return input.softmax(dim, dtype=dtype)
 
 
@@ -134,10 +135,9 @@ def softmin(input, dim=None, _stacklevel=3, dtype=None):
 
 
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+    """x - logsumexp(x) along dim."""
     if dim is None:
-        dim = _softmax_dim(input.dim())
-        warnings.warn("Implicit dimension choice for log_softmax has been deprecated. Change the call to "
-                      "include dim=X as an argument.", stacklevel=_stacklevel)
+        dim = _softmax_dim('log_softmax', input.dim(), _stacklevel)
     return input.log_softmax(dim, dtype=dtype)
 
 
@@ -338,28 +338,6 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
     """input / max(||input||_p, eps) along dim."""
     denom = input.norm(p, dim=dim, keepdim=True).clamp_min(eps).expand_as(input)
     return input / denom
-
-
-def pad(input, pad, mode='constant', value=None):
-    """Pad the last len(pad)//2 dims: pad = (left, right, top, bottom, ...).
-
-    Constant mode only until the resampling module takes over (reflect/replicate/circular come from there).
-    """
-    if len(pad) % 2:
-        raise RuntimeError("Padding length must be divisible by 2")
-    if len(pad) // 2 > input.dim():
-        raise RuntimeError("Padding length should be less than or equal to two times the input dimension but "
-                           f"got padding length {len(pad)} and input of dimension {input.dim()}")
-    if mode != 'constant':
-        raise NotImplementedError(f"pad mode '{mode}' needs nbtorch.ops.resample")
-    widths = [(0, 0)] * input.dim()
-    for i in range(len(pad) // 2):
-        widths[input.dim() - 1 - i] = (pad[2 * i], pad[2 * i + 1])
-    if any(a < 0 or b < 0 for a, b in widths):
-        slices = tuple(slice(max(-a, 0), s - max(-b, 0)) for (a, b), s in zip(widths, input.shape))
-        input = input[slices]
-        widths = [(max(a, 0), max(b, 0)) for a, b in widths]
-    return _ConstantPad.apply(input, pad=tuple(widths), value=0.0 if value is None else value)
 
 
 # ---- convolution, pooling, resampling (helper H5 adds its imports here) ----

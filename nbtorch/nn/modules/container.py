@@ -15,6 +15,17 @@ def _index(idx, size):
     return idx % size
 
 
+def _renumber(module):
+    """After a deletion keep the child names numbered 0..n-1, as torch does."""
+    module.__dict__['_modules'] = OrderedDict((str(i), m) for i, m in enumerate(module._modules.values()))
+
+
+def _pop(container, key):
+    v = container[key]
+    del container[key]
+    return v
+
+
 class Sequential(Module):
     """Runs its modules in order: ``Sequential(a, b, c)(x) == c(b(a(x)))``.
 
@@ -51,9 +62,7 @@ class Sequential(Module):
         else:
             key = self._get_item_by_idx(self._modules.keys(), idx)
             delattr(self, key)
-        # keep the keys numbered 0..n-1, as torch does
-        str_indices = [str(i) for i in range(len(self._modules))]
-        self.__dict__['_modules'] = OrderedDict(list(zip(str_indices, self._modules.values())))
+        _renumber(self)
 
     def __len__(self):
         return len(self._modules)
@@ -112,10 +121,7 @@ class Sequential(Module):
             self.append(layer)
         return self
 
-    def pop(self, key):
-        v = self[key]
-        del self[key]
-        return v
+    pop = _pop
 
     def forward(self, input):
         for module in self:
@@ -148,8 +154,7 @@ class ModuleList(Module):
                 delattr(self, str(k))
         else:
             delattr(self, self._get_abs_string_index(idx))
-        str_indices = [str(i) for i in range(len(self._modules))]
-        self.__dict__['_modules'] = OrderedDict(list(zip(str_indices, self._modules.values())))
+        _renumber(self)
 
     def __len__(self):
         return len(self._modules)
@@ -199,10 +204,7 @@ class ModuleList(Module):
         self.add_module(str(len(self)), module)
         return self
 
-    def pop(self, key):
-        v = self[key]
-        del self[key]
-        return v
+    pop = _pop
 
     def extend(self, modules):
         if not isinstance(modules, container_abcs.Iterable):
@@ -242,10 +244,7 @@ class ModuleDict(Module):
     def clear(self):
         self._modules.clear()
 
-    def pop(self, key):
-        v = self[key]
-        del self[key]
-        return v
+    pop = _pop
 
     def keys(self):
         return self._modules.keys()
@@ -292,15 +291,13 @@ def _params_repr(items, type_by_dtype):
 
 class ParameterList(Module):
     """A list of Parameters (plain tensors are wrapped in Parameter on insertion)."""
+    _get_abs_string_index = ModuleList._get_abs_string_index
 
     def __init__(self, values=None):
         super().__init__()
         self._size = 0
         if values is not None:
             self += values
-
-    def _get_abs_string_index(self, idx):
-        return str(_index(idx, len(self)))
 
     def __getitem__(self, idx):
         if isinstance(idx, slice):

@@ -154,19 +154,23 @@ class Module:
     forward = _forward_unimplemented
 
     # ------------------------------------------------------------------ registration
+    def _check_member_name(self, kind, table, name):
+        """torch's checks before registering a buffer or parameter called ``name``."""
+        if table not in self.__dict__:
+            raise AttributeError(f"cannot assign {kind} before Module.__init__() call")
+        elif not isinstance(name, str):
+            raise TypeError(f"{kind} name should be a string. Got {_typename(name)}")
+        elif '.' in name:
+            raise KeyError(f'{kind} name can\'t contain "."')
+        elif name == '':
+            raise KeyError(f'{kind} name can\'t be empty string ""')
+        elif hasattr(self, name) and name not in self.__dict__[table]:
+            raise KeyError(f"attribute '{name}' already exists")
+
     def register_buffer(self, name, tensor, persistent=True):
         """Add a tensor that is part of the state but not a parameter (e.g. running_mean)."""
-        if '_buffers' not in self.__dict__:
-            raise AttributeError("cannot assign buffer before Module.__init__() call")
-        elif not isinstance(name, str):
-            raise TypeError(f"buffer name should be a string. Got {_typename(name)}")
-        elif '.' in name:
-            raise KeyError('buffer name can\'t contain "."')
-        elif name == '':
-            raise KeyError('buffer name can\'t be empty string ""')
-        elif hasattr(self, name) and name not in self._buffers:
-            raise KeyError(f"attribute '{name}' already exists")
-        elif tensor is not None and not isinstance(tensor, Tensor):
+        self._check_member_name('buffer', '_buffers', name)
+        if tensor is not None and not isinstance(tensor, Tensor):
             raise TypeError(f"cannot assign '{_typename(tensor)}' object to buffer '{name}' "
                             "(torch Tensor or None required)")
         if isinstance(tensor, Buffer):
@@ -179,16 +183,7 @@ class Module:
 
     def register_parameter(self, name, param):
         """Add a Parameter (or None) under ``name``."""
-        if '_parameters' not in self.__dict__:
-            raise AttributeError("cannot assign parameter before Module.__init__() call")
-        elif not isinstance(name, str):
-            raise TypeError(f"parameter name should be a string. Got {_typename(name)}")
-        elif '.' in name:
-            raise KeyError('parameter name can\'t contain "."')
-        elif name == '':
-            raise KeyError('parameter name can\'t be empty string ""')
-        elif hasattr(self, name) and name not in self._parameters:
-            raise KeyError(f"attribute '{name}' already exists")
+        self._check_member_name('parameter', '_parameters', name)
         if param is None:
             self._parameters[name] = None
         elif not isinstance(param, Parameter):

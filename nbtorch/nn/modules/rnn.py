@@ -196,14 +196,8 @@ class RNN(RNNBase):
             args = args[:3] + args[4:]
         if nonlinearity not in ('tanh', 'relu'):
             raise ValueError(f"Unknown nonlinearity '{nonlinearity}'. Select from 'tanh' or 'relu'.")
-        self.nonlinearity = nonlinearity
         super().__init__('RNN_TANH' if nonlinearity == 'tanh' else 'RNN_RELU', *args, **kwargs)
-
-    def __setattr__(self, name, value):
-        if name == 'nonlinearity' and '_parameters' not in self.__dict__:
-            object.__setattr__(self, name, value)
-        else:
-            super().__setattr__(name, value)
+        self.nonlinearity = nonlinearity
 
 
 class LSTM(RNNBase):
@@ -224,8 +218,10 @@ class _CellBase(Module):
     """One time step: RNNCell / LSTMCell / GRUCell (weight_ih, weight_hh, bias_ih, bias_hh)."""
     _mode = 'RNN_TANH'
 
-    def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None):
+    def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None, mode=None):
         super().__init__()
+        if mode is not None:
+            self._mode = mode
         self.input_size, self.hidden_size, self.bias = input_size, hidden_size, bias
         gate_size = _STEPS[self._mode][1] * hidden_size
         kw = dict(device=device, dtype=dtype)
@@ -266,15 +262,15 @@ class _CellBase(Module):
 
 class RNNCell(_CellBase):
     def __init__(self, input_size, hidden_size, bias=True, nonlinearity='tanh', device=None, dtype=None):
-        self._mode = 'RNN_TANH' if nonlinearity == 'tanh' else 'RNN_RELU'
-        super().__init__(input_size, hidden_size, bias, device, dtype)
+        if nonlinearity not in ('tanh', 'relu'):
+            raise ValueError(f"Unknown nonlinearity: {nonlinearity}")
+        super().__init__(input_size, hidden_size, bias, device, dtype,
+                         mode='RNN_TANH' if nonlinearity == 'tanh' else 'RNN_RELU')
         self.nonlinearity = nonlinearity
 
-    def __setattr__(self, name, value):
-        if name == '_mode' and '_parameters' not in self.__dict__:
-            object.__setattr__(self, name, value)
-        else:
-            super().__setattr__(name, value)
+    def extra_repr(self):
+        s = super().extra_repr()
+        return s if self.nonlinearity == 'tanh' else s + f", nonlinearity={self.nonlinearity}"
 
 
 class LSTMCell(_CellBase):
