@@ -496,12 +496,12 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, dtype=None, device=N
     mt, st = isinstance(mean, Tensor), isinstance(std, Tensor)
     if mt or st:
         ref = mean if mt else std
-        m = mean._data if mt else mean
-        s = std._data if st else std
+        m = _backend.to_host(mean._data) if mt else mean
+        s = _backend.to_host(std._data) if st else std
         shape = np.broadcast_shapes(np.shape(m), np.shape(s))
         dt = ref._data.dtype
         if st:
-            if np.any(_backend.to_host(s) < 0):
+            if np.any(s < 0):
                 raise RuntimeError("normal expects all elements of std >= 0.0")
             z = _random.normal_array(shape, 0.0, 1.0, dt, generator)
             res = (z * s + m).astype(dt)

@@ -244,6 +244,8 @@ def _normal_fill(g, n, mean, std, np_dtype):
         # torch recomputes the last 16 values from 16 fresh uniforms
         tail = _uniform01(g, 16, np_dtype).astype(np_dtype).reshape(1, 16)
         out[n - 16:] = _box_muller16(tail, np_dtype).ravel()
+    if std == 1 and mean == 0:
+        return out
     if np_dtype == np.float64:
         return _fma(out, float(std), float(mean))
     return (out.astype(np.float64) * float(np_dtype.type(std)) + float(np_dtype.type(mean))).astype(np_dtype)
@@ -270,6 +272,8 @@ def _normal_scalar(g, n, mean, std):
         out[i:] = z[:k]
         if k % 2:
             g._next_double_normal = float(z[-1])
+    if std == 1 and mean == 0:
+        return out
     return _fma(out, float(std), float(mean))
 
 

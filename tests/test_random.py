@@ -212,3 +212,28 @@ def test_nn_style_init_matches_torch():
     bound = 1 / np.sqrt(3)
     assert_same(*both(lambda T: T.empty(2, 3).uniform_(-bound, bound)))
     assert_same(*both(lambda T: T.empty(64, 32).uniform_(-bound, bound)))
+
+
+@pytest.mark.parametrize('make', [
+    lambda nn: nn.Linear(3, 2),
+    lambda nn: nn.Linear(64, 10),
+    lambda nn: nn.Conv2d(3, 4, 3),
+    lambda nn: nn.Embedding(10, 4),
+], ids=['linear-small', 'linear', 'conv2d', 'embedding'])
+def test_seeded_layers_initialise_to_torchs_weights(make):
+    nn = pytest.importorskip('nbtorch.nn')
+    torch.manual_seed(0)
+    ref = make(torch.nn)
+    nbtorch.manual_seed(0)
+    ours = make(nn)
+    for (name, p_t), (name_n, p_n) in zip(ref.named_parameters(), ours.named_parameters()):
+        assert name == name_n
+        np.testing.assert_allclose(p_n.detach().numpy(), p_t.detach().numpy(), rtol=0, atol=1e-6)
+
+
+def test_random_sampler_style_shuffle():
+    # torch.utils.data.RandomSampler: a 64-bit seed from random_(), then randperm with a new Generator
+    def shuffle(T):
+        seed = int(T.empty((), dtype=T.int64).random_().item())
+        return T.randperm(50, generator=T.Generator().manual_seed(seed))
+    assert_same(*both(shuffle, 3))
