@@ -195,12 +195,13 @@ RTOL, ATOL = 2e-4, 1e-4
 
 
 # --------------------------------------------------------------------------------------------- worker
-def _limit_threads(lib_name):
+def _limit_threads(lib_name, threads):
+    import numpy  # noqa: F401  (threadpoolctl can only limit a BLAS that is already loaded)
     from threadpoolctl import threadpool_limits
-    threadpool_limits(limits=THREADS, user_api='blas')
     if lib_name == 'torch':
         import torch
-        torch.set_num_threads(THREADS)
+        torch.set_num_threads(threads)
+    threadpool_limits(limits=threads, user_api='blas')
 
 
 def _import(lib_name):
@@ -225,7 +226,7 @@ def _sync(lib, device):
 
 def worker(args):
     """Run one workload in this (fresh) process and print one JSON line."""
-    _limit_threads(args.lib)
+    _limit_threads(args.lib, args.threads)
     lib = _import(args.lib)
     if args.device == 'cuda' and not lib.cuda.is_available():
         print(json.dumps({'skipped': f'{args.lib} sees no CUDA GPU'}))
@@ -265,7 +266,7 @@ def _env(native):
 
 def _run(lib, workload, iters, native, device='cpu', memory=False, batch=None):
     cmd = [sys.executable, os.path.abspath(__file__), '--worker', lib, workload, '--iters', str(iters),
-           '--device', device]
+           '--device', device, '--threads', str(THREADS)]
     if memory:
         cmd.append('--memory')
     if batch:
@@ -343,18 +344,21 @@ def memory_report(native, steps):
 
 
 def main(argv=None):
+    global THREADS
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--worker', nargs=2, metavar=('LIB', 'WORKLOAD'), help=argparse.SUPPRESS)
     ap.add_argument('--iters', type=int, default=10, help=argparse.SUPPRESS)
     ap.add_argument('--memory', action='store_true', help=argparse.SUPPRESS)
     ap.add_argument('--batch', type=int, default=None, help='batch size for lenet_step / inference')
     ap.add_argument('--device', default='cpu', choices=['cpu', 'cuda'])
+    ap.add_argument('--threads', type=int, default=2, help='threads for torch and for BLAS (default 2)')
     ap.add_argument('--quick', action='store_true', help='one round, few iterations, native kernel only')
     ap.add_argument('--rounds', type=int, default=5)
     ap.add_argument('--workloads', default=','.join(WORKLOADS), help='comma-separated subset')
     ap.add_argument('--mode', choices=['both', 'inherited', 'native'], default=None,
                     help='BLAS environment: inherited, native (OPENBLAS_* unset), or both (default)')
     args = ap.parse_args(argv)
+    THREADS = args.threads
     if args.worker:
         args.lib, args.workload = args.worker
         return worker(args)
@@ -367,7 +371,7 @@ def main(argv=None):
     mode = args.mode or ('native' if args.quick else 'both')
     print(f"# nbtorch vs torch, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cpus, python "
-          f"{platform.python_version()}; threads: {THREADS}; rounds: {rounds} (median); "
+          f"{platform.python_version()}; threads: {THREADS}; load average {os.getloadavg()[0]:.1f}; rounds: {rounds} (median); "
           f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE')} OPENBLAS_L2_SIZE={os.environ.get('OPENBLAS_L2_SIZE')}")
 
     if args.device == 'cuda':
