@@ -439,3 +439,12 @@ def test_mlp_training_with_cross_entropy_matches_torch(name, kwargs):
         np.testing.assert_allclose(v2.numpy(), v.numpy(), rtol=1e-4, atol=1e-5 + 1e-4 * np.abs(v.numpy()).max(),
                                    err_msg=k)
     assert o_nb.state_dict()['param_groups'] == o_th.state_dict()['param_groups']
+
+
+def test_passing_the_model_instead_of_parameters_gives_torchs_type_and_a_hint():
+    pytest.importorskip('nbtorch.nn')
+    for make in (lambda lib: lib.nn.Linear(2, 3), lambda lib: lib.nn.Sequential(lib.nn.Linear(2, 3))):
+        with pytest.raises(TypeError):
+            torch.optim.SGD(make(torch), lr=0.1)
+        with pytest.raises(TypeError, match=r"model.parameters\(\)"):
+            nbtorch.optim.SGD(make(nbtorch), lr=0.1)

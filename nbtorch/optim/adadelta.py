@@ -1,5 +1,5 @@
 """Adadelta: step sizes from running averages of squared gradients and squared updates (Zeiler)."""
-from .optimizer import Optimizer, check_non_negative, _step_tensor, _zeros_like
+from .optimizer import Optimizer, check_non_negative, _step_tensor, _zeros_like, advance_step, ema_square_
 from ..ops._util import xp_of
 
 
@@ -30,11 +30,9 @@ class Adadelta(Optimizer):
     def _update(self, p, g, state, group):
         lr, rho, eps = float(group['lr']), float(group['rho']), float(group['eps'])
         sqrt = xp_of(g).sqrt
-        state['step']._data += 1
+        advance_step(state)
         v, u = state['square_avg']._data, state['acc_delta']._data
-        v *= rho                                         # v = rho * v + (1 - rho) * g**2
-        v += (1 - rho) * (g * g)
+        ema_square_(v, g, rho)                           # v = rho * v + (1 - rho) * g**2
         delta = sqrt(u + eps) / sqrt(v + eps) * g
-        u *= rho                                         # u = rho * u + (1 - rho) * delta**2
-        u += (1 - rho) * (delta * delta)
+        ema_square_(u, delta, rho)                       # u = rho * u + (1 - rho) * delta**2
         p._data -= lr * delta

@@ -1,5 +1,5 @@
 """Adagrad: per-coordinate learning rates from the sum of squared gradients (Duchi et al.)."""
-from .optimizer import Optimizer, check_non_negative, _step_tensor
+from .optimizer import Optimizer, check_non_negative, _step_tensor, advance_step
 from ..ops._util import xp_of
 
 
@@ -31,8 +31,7 @@ class Adagrad(Optimizer):
 
     def _update(self, p, g, state, group):
         lr, eps, lr_decay = float(group['lr']), float(group['eps']), float(group['lr_decay'])
-        state['step']._data += 1
-        t = float(state['step']._data)
+        t = advance_step(state)
         clr = lr / (1 + (t - 1) * lr_decay)
         s = state['sum']._data
         s += g * g                                       # s = s + g**2

@@ -1,7 +1,7 @@
 """Adam: adaptive moment estimation (Kingma & Ba), with AMSGrad and optional decoupled weight decay."""
 import math
 
-from .optimizer import Optimizer, check_non_negative, _step_tensor, _zeros_like
+from .optimizer import Optimizer, check_non_negative, _step_tensor, _zeros_like, advance_step, ema_, ema_square_
 from ..ops._util import xp_of
 
 
@@ -42,14 +42,12 @@ class Adam(Optimizer):
         lr, eps, wd = float(group['lr']), float(group['eps']), float(group['weight_decay'])
         beta1, beta2 = (float(b) for b in group['betas'])
         xp = xp_of(g)
-        state['step']._data += 1
-        t = float(state['step']._data)
+        t = advance_step(state)
         if group['decoupled_weight_decay'] and wd != 0:
             p._data *= 1 - lr * wd                      # decay the weights, not the gradient
         m, v = state['exp_avg']._data, state['exp_avg_sq']._data
-        m += (1 - beta1) * (g - m)                      # m = beta1 * m + (1 - beta1) * g
-        v *= beta2                                      # v = beta2 * v + (1 - beta2) * g**2
-        v += (1 - beta2) * (g * g)
+        ema_(m, g, beta1)                               # m = beta1 * m + (1 - beta1) * g
+        ema_square_(v, g, beta2)                        # v = beta2 * v + (1 - beta2) * g**2
         if group['amsgrad']:
             v_max = state['max_exp_avg_sq']._data
             xp.maximum(v_max, v, out=v_max)

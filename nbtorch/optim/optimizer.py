@@ -38,9 +38,30 @@ def _typename(obj):
     return t.__qualname__ if t.__module__ == 'builtins' else f"{t.__module__}.{t.__qualname__}"
 
 
+def _module_hint(obj):
+    return " (did you pass the model instead of model.parameters()?)" if hasattr(obj, 'parameters') else ""
+
+
 def _step_tensor():
     """The per-parameter step counter: a 0-d float32 tensor, as torch stores it."""
     return Tensor._wrap(np.zeros((), np.float32))   # on the CPU even for CUDA params (torch's default)
+
+
+def advance_step(state):
+    """Increment the per-parameter step counter; return the new step t (1 on the first update)."""
+    state['step']._data += 1
+    return float(state['step']._data)
+
+
+def ema_(avg, x, decay):
+    """avg = decay * avg + (1 - decay) * x, in place: an exponential moving average (torch's lerp_)."""
+    avg += (1 - decay) * (x - avg)
+
+
+def ema_square_(avg, g, decay):
+    """avg = decay * avg + (1 - decay) * g**2, in place: a moving average of squares (torch's addcmul_)."""
+    avg *= decay
+    avg += (1 - decay) * (g * g)
 
 
 def _zeros_like(p):
@@ -91,7 +112,10 @@ class Optimizer:
                             "dicts, but got " + _typename(params))
         self.state = defaultdict(dict)
         self.param_groups = []
-        param_groups = list(params)
+        try:
+            param_groups = list(params)
+        except TypeError as e:
+            raise TypeError(f"{e}: the optimizer needs an iterable of Tensors or dicts" + _module_hint(params)) from None
         if len(param_groups) == 0:
             raise ValueError("optimizer got an empty parameter list")
         if not isinstance(param_groups[0], dict):
@@ -145,7 +169,8 @@ class Optimizer:
 
         for param in tensors:
             if not isinstance(param, Tensor):
-                raise TypeError("optimizer can only optimize Tensors, but one of the params is " + _typename(param))
+                raise TypeError("optimizer can only optimize Tensors, but one of the params is " + _typename(param)
+                                + _module_hint(param))
             if not self.defaults.get('differentiable', None) and not (param.is_leaf or param.retains_grad):
                 raise ValueError("can't optimize a non-leaf Tensor")
 

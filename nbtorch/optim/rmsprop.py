@@ -1,5 +1,5 @@
 """RMSprop: divide the gradient by a running root-mean-square of recent gradients (Hinton)."""
-from .optimizer import Optimizer, check_non_negative, _step_tensor, _zeros_like
+from .optimizer import Optimizer, check_non_negative, _step_tensor, _zeros_like, advance_step, ema_, ema_square_
 from ..ops._util import xp_of
 
 
@@ -33,13 +33,12 @@ class RMSprop(Optimizer):
     def _update(self, p, g, state, group):
         lr, alpha, eps, momentum = (float(group[k]) for k in ('lr', 'alpha', 'eps', 'momentum'))
         sqrt = xp_of(g).sqrt
-        state['step']._data += 1
+        advance_step(state)
         v = state['square_avg']._data
-        v *= alpha                                       # v = alpha * v + (1 - alpha) * g**2
-        v += (1 - alpha) * (g * g)
+        ema_square_(v, g, alpha)                         # v = alpha * v + (1 - alpha) * g**2
         if group['centered']:
             g_avg = state['grad_avg']._data
-            g_avg += (1 - alpha) * (g - g_avg)           # g_avg = alpha * g_avg + (1 - alpha) * g
+            ema_(g_avg, g, alpha)                        # g_avg = alpha * g_avg + (1 - alpha) * g
             avg = sqrt(v - g_avg * g_avg) + eps
         else:
             avg = sqrt(v) + eps
