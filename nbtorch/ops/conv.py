@@ -2,7 +2,7 @@
 
 How a convolution becomes a matrix product:
 
-1. **Sliding windows without copying.**  ``_windows`` pads the input and
+1. **Sliding windows without copying.**  ``windows`` pads the input and
    builds a strided *view* of shape ``(B, C, *out, *kernel)``: element
    ``[b, c, o.., k..]`` is the input pixel that kernel tap ``k`` sees at output
    position ``o``.  No data moves yet (``as_strided``).

@@ -12,7 +12,6 @@ short loop over the ``K`` taps of whole-array operations:
   averaging matrix ``P`` (output cell ``i`` averages inputs ``floor(i*n/m) .. ceil((i+1)*n/m)``); its
   gradient multiplies by ``P.T``.
 """
-import math
 
 import numpy as np
 
