@@ -279,3 +279,30 @@ def test_tensor_construction_does_not_warn_for_plain_data():
         warnings.simplefilter('error')
         nbtorch.tensor([[1.0, 2.0]])
         nbtorch.tensor(np.ones(3))
+
+
+@pytest.mark.parametrize('fn', [
+    lambda T: T.Size([2, 3]),
+    lambda T: T.Size([]),
+    lambda T: T.Size([2, 3]) + (4,),
+    lambda T: (4,) + T.Size([2, 3]),
+    lambda T: T.Size([2, 3]) * 2,
+    lambda T: T.Size([2, 3])[1:],
+    lambda T: T.Size([2, 3])[0],
+    lambda T: T.Size([2, 3]).numel(),
+    lambda T: T.Size([2, 3]) == (2, 3),
+    lambda T: T.Size([2.5]),
+    lambda T: T.Size([T.tensor(3)]),
+    lambda T: T.zeros(2, 3).shape,
+    lambda T: T.zeros(2, 3).size(),
+    lambda T: T.zeros(2, 3).shape[1:],
+], ids=lambda f: '')
+def test_size(fn):
+    try:
+        a = fn(torch)
+    except Exception as e:
+        with pytest.raises(type(e), match=str(e).replace('(', r'\(').replace(')', r'\)')):
+            fn(nbtorch)
+        return
+    b = fn(nbtorch)
+    assert repr(b) == repr(a) and type(b).__name__ == type(a).__name__
