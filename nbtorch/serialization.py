@@ -32,6 +32,8 @@ import numpy as np
 
 from . import _backend, _dtype
 from ._tensor import Tensor
+from ._size import Size
+from ._device import device as _device_cls
 
 __all__ = ['save', 'load', 'save_file', 'load_file']
 
@@ -87,6 +89,11 @@ class _TorchPickler(pickle._Pickler):
 
     dispatch[_Global] = _save_torch_global
 
+    def _save_dtype(self, obj):               # nbtorch.float32 -> the global torch.float32
+        self._save_torch_global(_Global('torch', obj.name))
+
+    dispatch[_dtype.dtype] = _save_dtype
+
     def persistent_id(self, obj):
         if isinstance(obj, _Storage):
             storage_type = _Global('torch', _STORAGE_NAMES[obj.array.dtype])
@@ -94,6 +101,10 @@ class _TorchPickler(pickle._Pickler):
         return None
 
     def reducer_override(self, obj):
+        if isinstance(obj, Size):
+            return _Global('torch', 'Size'), (tuple(obj),)
+        if isinstance(obj, _device_cls):
+            return _Global('torch', 'device'), ((obj.type,) if obj.index is None else (obj.type, obj.index))
         if not isinstance(obj, Tensor):
             return NotImplemented
         if _is_parameter(obj):
@@ -252,6 +263,21 @@ def _codecs_encode(s, encoding='latin1'):
     return s.encode('latin1')
 
 
+def _safe_device(type, index=None):
+    """torch.device('cpu') / torch.device('cuda', 0) in a checkpoint: only a string and an int."""
+    if not isinstance(type, str) or not (index is None or builtins_type(index) is int):
+        raise pickle.UnpicklingError("Weights only load failed: torch.device takes a string and an int here")
+    return _device_cls(type, index)
+
+
+def _safe_size(dims=()):
+    if not isinstance(dims, (tuple, list)) or not all(builtins_type(d) is int for d in dims):
+        raise pickle.UnpicklingError("Weights only load failed: torch.Size takes a tuple of ints here")
+    return Size(dims)
+
+
+builtins_type = type
+
 # the ONLY globals a checkpoint may name
 _SAFE_GLOBALS = {
     ('collections', 'OrderedDict'): collections.OrderedDict,
@@ -264,6 +290,15 @@ _SAFE_GLOBALS = {
     ('builtins', 'slice'): slice,
 }
 _SAFE_GLOBALS.update({('torch', name): _StorageType(name) for name in _STORAGE_DTYPES})
+_SAFE_GLOBALS[('torch', 'Size')] = _safe_size
+_SAFE_GLOBALS[('torch', 'device')] = _safe_device
+for _name in ('float32', 'float', 'float64', 'double', 'float16', 'half', 'int64', 'long', 'int32', 'int',
+              'int16', 'short', 'int8', 'uint8', 'bool', 'complex64', 'cfloat', 'complex128', 'cdouble'):
+    try:
+        _SAFE_GLOBALS[('torch', _name)] = _dtype.as_dtype(_name)
+    except Exception:      # a dtype nbtorch does not have
+        pass
+del _name
 
 
 def _refuse(what):
@@ -425,7 +460,7 @@ def _move(obj, map_location, memo=None):
         return {k: _move(v, map_location, memo) for k, v in obj.items()}
     if isinstance(obj, list):
         return [_move(v, map_location, memo) for v in obj]
-    if isinstance(obj, tuple):
+    if type(obj) is tuple:          # (a torch.Size, also a tuple, holds only ints)
         return tuple(_move(v, map_location, memo) for v in obj)
     return obj
 

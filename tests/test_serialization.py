@@ -248,3 +248,23 @@ def test_pickle_and_copy_of_tensors_still_work():
     u = pickle.loads(pickle.dumps(t))
     assert u.tolist() == [0.0, 1.0, 2.0] and u.requires_grad
     assert copy.deepcopy(t).tolist() == [0.0, 1.0, 2.0]
+
+
+def test_sizes_dtypes_and_devices_interchange_with_torch(tmp_path):
+    torch.save({'s': torch.Size([2, 3]), 'd': torch.float16, 'l': torch.long, 'dev': torch.device('cpu')},
+               tmp_path / 't.pt')
+    back = nbtorch.load(tmp_path / 't.pt')
+    assert back == {'s': nbtorch.Size([2, 3]), 'd': nbtorch.float16, 'l': nbtorch.int64,
+                    'dev': nbtorch.device('cpu')}
+    assert type(back['s']) is nbtorch.Size
+    nbtorch.save(back, tmp_path / 'n.pt')
+    th = torch.load(tmp_path / 'n.pt', weights_only=True)
+    assert th == {'s': torch.Size([2, 3]), 'd': torch.float16, 'l': torch.long, 'dev': torch.device('cpu')}
+    assert type(th['s']) is torch.Size
+
+
+def test_whole_module_pickles_are_refused_with_a_hint(tmp_path):
+    """torch.save(model) pickles the class; like torch.load(weights_only=True), load refuses and says why."""
+    torch.save(torch.nn.Linear(2, 2), tmp_path / 'model.pt')
+    with pytest.raises(pickle.UnpicklingError, match="(?s)torch.nn.modules.linear.Linear.*state_dict"):
+        nbtorch.load(tmp_path / 'model.pt')
