@@ -37,20 +37,27 @@ def _erf(a):
 class Linear(ArrayFunction):
     """y = x @ W^T + b over the last axis of x.
 
+    Called as ``Linear.apply(b, x, W)`` with a bias (the input order of torch's
+    ``addmm(b, x, W.t())``, so ``next_functions`` list bias, input, weight as in
+    torch) and ``Linear.apply(x, W)`` without.
     Backward: dx = g @ W, dW = g^T @ x, db = sum of g over the batch.
     """
     _backward_name = 'AddmmBackward0'
 
     @staticmethod
-    def forward(ctx, x, w, *b):
+    def forward(ctx, *arrays):
+        if len(arrays) == 3:
+            b, x, w = arrays
+        else:
+            (x, w), b = arrays, None
         x2 = x if x.ndim == 2 else x.reshape(-1, x.shape[-1])
         out = x2 @ w.T
-        if b:
-            out += b[0]
+        if b is not None:
+            out += b
         if x.ndim != 2:
             out = out.reshape(x.shape[:-1] + (w.shape[0],))
-            ctx._backward_name = 'ViewBackward0' if b else 'UnsafeViewBackward0'
-        elif not b:
+            ctx._backward_name = 'ViewBackward0' if b is not None else 'UnsafeViewBackward0'
+        elif b is None:
             ctx._backward_name = 'MmBackward0'
         ctx.save_for_backward(x, w)
         return out
@@ -59,14 +66,15 @@ class Linear(ArrayFunction):
     def backward(ctx, g):
         x, w = ctx.saved_tensors_raw
         need = ctx.needs_input_grad
+        has_bias = len(need) == 3
+        need_x, need_w = need[-2:]
         g2 = g if g.ndim == 2 else g.reshape(-1, g.shape[-1])
         x2 = x if x.ndim == 2 else x.reshape(-1, x.shape[-1])
-        gx = (g2 @ w).reshape(x.shape) if need[0] else None
-        gw = g2.T @ x2 if need[1] else None
-        grads = (gx, gw)
-        if len(need) == 3:
-            grads += (g2.sum(axis=0) if need[2] else None,)
-        return grads
+        gx = (g2 @ w).reshape(x.shape) if need_x else None
+        gw = g2.T @ x2 if need_w else None
+        if has_bias:
+            return (g2.sum(axis=0) if need[0] else None), gx, gw
+        return gx, gw
 
 
 # ---------------------------------------------------------------------------- activations

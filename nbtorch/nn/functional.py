@@ -36,7 +36,7 @@ def linear(input, weight, bias=None):
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_short(input)} != {_short(weight)}")
     if bias is None:
         return _ops.Linear.apply(input, weight)
-    return _ops.Linear.apply(input, weight, bias)
+    return _ops.Linear.apply(bias, input, weight)
 
 
 def _short(t):

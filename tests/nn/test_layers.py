@@ -231,6 +231,22 @@ def test_linear_grad_fn_names():
     assert lin(x[None]).grad_fn.name() == 'ViewBackward0'
 
 
+def test_blitz_grad_fn_chain():
+    """The 60-minute blitz walks loss.grad_fn.next_functions: MSELoss -> Addmm -> AccumulateGrad (bias)."""
+    names = []
+    for lib in (torch, nbtorch):
+        lib.manual_seed(0)
+        net = lib.nn.Sequential(lib.nn.Linear(4, 3), lib.nn.ReLU(), lib.nn.Linear(3, 2))
+        loss = lib.nn.MSELoss()(net(lib.randn(5, 4)), lib.randn(5, 2))
+        fn = loss.grad_fn
+        chain = [type(fn).__name__ if lib is torch else fn.name()]
+        chain.append(fn.next_functions[0][0].name())
+        chain.append(fn.next_functions[0][0].next_functions[0][0].name())
+        chain.append(fn.next_functions[0][0].next_functions[1][0].name())
+        names.append(chain[1:])
+    assert names[0] == names[1]
+
+
 def test_linear_shape_and_dtype_errors():
     from tests.helpers import helper_test_exception
     helper_test_exception(lambda: torch.nn.Linear(4, 5)(torch.ones(2, 3)),

@@ -301,7 +301,7 @@ def test_record_module_names_tags_graph_nodes():
         y = net(x)
     assert y.grad_fn.metadata['module'] == '2.1'
     assert y.grad_fn.next_functions[0][0].metadata['module'] == '2.0'
-    relu_node = y.grad_fn.next_functions[0][0].next_functions[0][0]
+    relu_node = y.grad_fn.next_functions[0][0].next_functions[1][0]   # addmm(bias, input, weight)
     assert relu_node.metadata['module'] == '1'
     y2 = net(x)    # off again: nothing recorded
     assert 'module' not in y2.grad_fn.metadata
