@@ -233,6 +233,16 @@ class ArrayFunction(Node):
 
     _backward_name = 'Backward'
 
+    def __call__(self, *grads):
+        """``grad_fn(grad)``: run this node's backward by hand on Tensors, as torch allows."""
+        Tensor = _TENSOR[0]
+        self._check_saved()
+        arrays = [g._data if isinstance(g, Tensor) else g for g in grads]
+        out = self.backward(self, *arrays)
+        if type(out) is not tuple:
+            return Tensor._wrap(out) if out is not None else None
+        return tuple(Tensor._wrap(o) if o is not None else None for o in out)
+
 
 def version_counter(t):
     """The version counter of ``t`` (a one-element list shared with its views), made on first use."""

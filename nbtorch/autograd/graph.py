@@ -222,7 +222,7 @@ def _describe(node, names, Tensor):
             'name': names.get(id(out)) if out is not None else None,
             'shape': shape, 'dtype': dtype, 'requires_grad': True,
             'value': summary(out._data) if out is not None else None,
-            'grad': summary(out.grad._data) if out is not None and out.grad is not None else None,
+            'grad': summary(out._grad._data) if out is not None and out._grad is not None else None,
             'module': md.get('module')}
 
 
