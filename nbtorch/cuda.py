@@ -28,12 +28,32 @@ def synchronize(device=None):
         _backend.cp.cuda.Device().synchronize()
 
 
+_seed = [None]
+
+
 def manual_seed(seed):
-    from .random import manual_seed as _ms
-    _ms(seed)
+    """Accepted and recorded, but it leaves the CPU stream alone, as in torch.
+
+    nbtorch fills CUDA tensors from the CPU generator (so ``torch.manual_seed`` governs them);
+    reseeding that stream here would change the CPU numbers, which torch's cuda.manual_seed never does.
+    """
+    _seed[0] = int(seed)
 
 
 manual_seed_all = manual_seed
+
+
+def seed():
+    import secrets
+    _seed[0] = secrets.randbits(64)
+
+
+seed_all = seed
+
+
+def initial_seed():
+    from .random import initial_seed as _cpu_initial_seed
+    return _cpu_initial_seed() if _seed[0] is None else _seed[0]
 
 
 def empty_cache():

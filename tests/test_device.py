@@ -196,3 +196,11 @@ def test_mixing_devices_raises_torchs_error():
         a + b
     # a 0-dim CPU tensor mixes with CUDA tensors, as in torch
     assert (a * nbtorch.tensor(2.0)).device.type == 'cuda'
+
+
+def test_cuda_manual_seed_leaves_cpu_stream_alone():
+    torch.manual_seed(0)
+    torch.cuda.manual_seed_all(5)
+    nbtorch.manual_seed(0)
+    nbtorch.cuda.manual_seed_all(5)
+    np.testing.assert_array_equal(nbtorch.rand(4).numpy(), torch.rand(4).numpy())
