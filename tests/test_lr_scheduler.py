@@ -11,7 +11,7 @@ EPOCHS = 80
 
 def make_opt(lib, groups=2):
     ps = [lib.ones(2, requires_grad=True) for _ in range(groups)]
-    return lib.optim.SGD([{'params': [p], 'lr': 0.1 * (i + 1)} for i, p in enumerate(ps)], lr=0.1)
+    return lib.optim.SGD([{'params': [p], 'lr': 0.1 * (i + 1)} for i, p in enumerate(ps)], lr=0.1, momentum=0.9)
 
 
 class Scale:
@@ -32,6 +32,19 @@ SCHEDULERS = {
     'CosineAnnealingLR-eta_min': lambda S, o: S.CosineAnnealingLR(o, T_max=7, eta_min=0.01),
     'LambdaLR': lambda S, o: S.LambdaLR(o, lambda e: 0.95 ** e + 0.01 * (e % 4)),
     'LambdaLR-list': lambda S, o: S.LambdaLR(o, [lambda e: 1 / (e + 1), Scale(0.9)]),
+    'MultiplicativeLR': lambda S, o: S.MultiplicativeLR(o, lambda e: 0.97 if e % 2 else 0.99),
+    'ConstantLR': lambda S, o: S.ConstantLR(o, factor=0.5, total_iters=7),
+    'LinearLR': lambda S, o: S.LinearLR(o, start_factor=0.1, end_factor=0.9, total_iters=12),
+    'PolynomialLR': lambda S, o: S.PolynomialLR(o, total_iters=30, power=2.0),
+    'CosineAnnealingWarmRestarts': lambda S, o: S.CosineAnnealingWarmRestarts(o, T_0=5, T_mult=2, eta_min=0.001),
+    'OneCycleLR': lambda S, o: S.OneCycleLR(o, max_lr=[0.5, 1.0], total_steps=EPOCHS + 1),
+    'OneCycleLR-3phase-linear': lambda S, o: S.OneCycleLR(o, max_lr=0.3, epochs=9, steps_per_epoch=9,
+                                                          three_phase=True, anneal_strategy='linear'),
+    'SequentialLR': lambda S, o: S.SequentialLR(o, [S.LinearLR(o, start_factor=0.2, total_iters=5),
+                                                    S.ExponentialLR(o, gamma=0.9)], milestones=[5]),
+    'SequentialLR-3': lambda S, o: S.SequentialLR(o, [S.ConstantLR(o, factor=0.5, total_iters=4),
+                                                      S.CosineAnnealingLR(o, T_max=10),
+                                                      S.StepLR(o, step_size=4)], milestones=[6, 20]),
 }
 
 
@@ -39,12 +52,14 @@ def lr_sequence(lib, make, epochs=EPOCHS):
     opt = make_opt(lib)
     sched = make(lib.optim.lr_scheduler, opt)
     seq = [sched.get_last_lr()]
+    momenta = []
     for _ in range(epochs):
         opt.step()
         sched.step()
         seq.append(sched.get_last_lr())
+        momenta.append([g['momentum'] for g in opt.param_groups])     # OneCycleLR cycles momentum too
         assert sched.get_last_lr() == [g['lr'] for g in opt.param_groups]
-    return seq
+    return seq, momenta
 
 
 @pytest.mark.parametrize('name', list(SCHEDULERS))
@@ -52,7 +67,8 @@ def test_lr_sequence_equals_torch_exactly(name):
     assert lr_sequence(nbtorch, SCHEDULERS[name]) == lr_sequence(torch, SCHEDULERS[name])
 
 
-@pytest.mark.parametrize('name', ['StepLR', 'MultiStepLR', 'ExponentialLR', 'CosineAnnealingLR'])
+@pytest.mark.parametrize('name', ['StepLR', 'MultiStepLR', 'ExponentialLR', 'CosineAnnealingLR', 'ConstantLR',
+                                  'LinearLR', 'PolynomialLR', 'CosineAnnealingWarmRestarts'])
 def test_step_with_epoch_uses_closed_form_like_torch(name):
     def seq(lib):
         opt = make_opt(lib)
@@ -60,7 +76,7 @@ def test_step_with_epoch_uses_closed_form_like_torch(name):
         out = []
         with warnings.catch_warnings():
             warnings.simplefilter('ignore')
-            for e in [3, 10, 4, 25, 0, 41]:
+            for e in [3, 10, 4, 25, 0, 41, 12.5]:
                 opt.step()
                 sched.step(e)
                 out.append(sched.get_last_lr())
@@ -119,7 +135,7 @@ def test_state_dict_resume(name):
         sched2 = SCHEDULERS[name](lib.optim.lr_scheduler, opt2)
         sched2.load_state_dict(sd_s)
         out = []
-        for _ in range(30):
+        for _ in range(25):
             opt2.step()
             sched2.step()
             out.append(sched2.get_last_lr())
@@ -175,3 +191,40 @@ def test_get_lr_outside_step_warns_like_torch():
         sched = lib.optim.lr_scheduler.StepLR(make_opt(lib), 2)
         with pytest.warns(UserWarning, match=r"please use `get_last_lr\(\)`"):
             sched.get_lr()
+
+
+def test_one_cycle_cycles_adam_beta1_like_torch():
+    def seq(lib):
+        p = lib.ones(2, requires_grad=True)
+        opt = lib.optim.Adam([p], lr=0.1)
+        sched = lib.optim.lr_scheduler.OneCycleLR(opt, max_lr=0.1, total_steps=20, pct_start=0.25)
+        out = []
+        for _ in range(19):
+            opt.step()
+            sched.step()
+            out.append((sched.get_last_lr(), opt.param_groups[0]['betas']))
+        return out, sorted(opt.param_groups[0])
+    assert seq(nbtorch) == seq(torch)
+
+
+def test_new_scheduler_errors_match_torch():
+    _both_raise(lambda lib: lib.optim.lr_scheduler.ConstantLR(make_opt(lib), factor=2.0), ValueError)
+    _both_raise(lambda lib: lib.optim.lr_scheduler.LinearLR(make_opt(lib), start_factor=0), ValueError)
+    _both_raise(lambda lib: lib.optim.lr_scheduler.CosineAnnealingWarmRestarts(make_opt(lib), T_0=0), ValueError)
+    _both_raise(lambda lib: lib.optim.lr_scheduler.OneCycleLR(make_opt(lib), max_lr=0.1), ValueError)
+    _both_raise(lambda lib: lib.optim.lr_scheduler.OneCycleLR(make_opt(lib), max_lr=[0.1], total_steps=3),
+                ValueError)
+    _both_raise(lambda lib: lib.optim.lr_scheduler.MultiplicativeLR(make_opt(lib), 0.5), TypeError)
+
+    def too_many(lib):
+        opt = make_opt(lib)
+        s = lib.optim.lr_scheduler.OneCycleLR(opt, max_lr=0.1, total_steps=2)
+        for _ in range(3):
+            opt.step()
+            s.step()
+    _both_raise(too_many, ValueError)
+
+    def seq_mismatch(lib):
+        opt = make_opt(lib)
+        lib.optim.lr_scheduler.SequentialLR(opt, [lib.optim.lr_scheduler.StepLR(opt, 2)], milestones=[3])
+    _both_raise(seq_mismatch, ValueError)
