@@ -68,7 +68,10 @@ def vstack(tensors):
 
 
 def dstack(tensors):
-    return stack(tensors, 2) if tensors[0].ndim <= 1 else cat(tensors, 2)
+    """Stack along the third dim, after making every tensor at least 3-D (as numpy.dstack)."""
+    def at3(t):
+        return t.reshape(1, -1, 1) if t.ndim <= 1 else (t.unsqueeze(-1) if t.ndim == 2 else t)
+    return cat([at3(t) for t in tensors], 2)
 
 
 def column_stack(tensors):
