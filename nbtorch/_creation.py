@@ -164,6 +164,10 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
         _dtype.from_numpy(data.dtype)          # torch's error for unsupported dtypes
         arr = np.array(data, dtype=None if dtype is None else _dt(dtype).np)
         return _place(arr, device, requires_grad)
+    if isinstance(data, list) and data and isinstance(data[0], np.ndarray):
+        warnings.warn("Creating a tensor from a list of numpy.ndarrays is extremely slow. Please consider "
+                      "converting the list to a single numpy.ndarray with numpy.array() before converting to a "
+                      "tensor.", UserWarning, stacklevel=2)
     shape, inferred = _infer(data)
     target = _dt(dtype) if dtype is not None else (inferred or _dtype.get_default_dtype())
     values = _unwrap(data)

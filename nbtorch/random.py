@@ -121,9 +121,17 @@ class Generator:
             self._next_float_normal = fl if valid else None
         return self
 
-    def __repr__(self):
-        return f'<nbtorch.Generator object at {hex(id(self))}>'
+    def __reduce__(self):
+        return (_rebuild_generator, (self.get_state()._data.tobytes(), str(self.device)))
 
+
+def _rebuild_generator(state_bytes, device='cpu'):
+    return Generator(device).set_state(np.frombuffer(state_bytes, np.uint8))
+
+
+# torch's generator class lives in torch._C; taking its module name makes ``torch.manual_seed(0)``
+# at the end of a notebook cell print what torch prints: <torch._C.Generator at 0x...>
+Generator.__module__ = 'torch._C'
 
 default_generator = Generator()
 

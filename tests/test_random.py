@@ -237,3 +237,13 @@ def test_random_sampler_style_shuffle():
         seed = int(T.empty((), dtype=T.int64).random_().item())
         return T.randperm(50, generator=T.Generator().manual_seed(seed))
     assert_same(*both(shuffle, 3))
+
+
+def test_generator_prints_like_torch_and_pickles():
+    import pickle
+    pretty = pytest.importorskip('IPython.lib.pretty').pretty
+    assert pretty(nbtorch.manual_seed(0)).split(' at ')[0] == pretty(torch.manual_seed(0)).split(' at ')[0]
+    g = nbtorch.Generator().manual_seed(11)
+    nbtorch.rand(3, generator=g)
+    g2 = pickle.loads(pickle.dumps(g))
+    assert np.array_equal(nbtorch.rand(4, generator=g2).numpy(), nbtorch.rand(4, generator=g).numpy())
