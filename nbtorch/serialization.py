@@ -178,7 +178,7 @@ def save(obj, f, pickle_module=None, pickle_protocol=DEFAULT_PROTOCOL, _use_new_
             _write_record(zf, f'{prefix}/.storage_alignment', b'64')
             _write_record(zf, f'{prefix}/byteorder', b'little')
             for s in pickler.storages:
-                _write_record(zf, f'{prefix}/data/{s.key}', s.array.tobytes())
+                _write_record(zf, f'{prefix}/data/{s.key}', memoryview(s.array.reshape(-1)).cast('B'))  # no copy
             _write_record(zf, f'{prefix}/version', b'3\n')
     finally:
         if opened:
