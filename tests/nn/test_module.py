@@ -305,6 +305,20 @@ def test_record_module_names_tags_graph_nodes():
     assert relu_node.metadata['module'] == '1'
     y2 = net(x)    # off again: nothing recorded
     assert 'module' not in y2.grad_fn.metadata
+    # without a root, names come from the outermost module called; the flag alone switches it on
+    import nbtorch.nn.modules.module as M
+    M._record_module_names = True
+    try:
+        y3 = net(x)
+    finally:
+        M._record_module_names = False
+    assert y3.grad_fn.metadata['module'] == '2.1'
+    assert y3.grad_fn.next_functions[0][0].next_functions[1][0].metadata['module'] == '1'
+    y4 = nbtorch.nn.Linear(2, 2)
+    with record_module_names():
+        out = y4(nbtorch.ones(1, 2))
+    assert out.grad_fn.metadata['module'] == 'Linear'
+    assert M._names_in_use[0] is None
 
 
 def test_deepcopy_and_pickle_module():

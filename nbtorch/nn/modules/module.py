@@ -9,11 +9,14 @@ A Module keeps three ordered dicts, filled by ``__setattr__`` just as in torch:
 Everything else (``parameters()``, ``state_dict()``, ``to()``, ``repr``...) walks
 these dicts.  ``__call__`` runs the hooks around ``forward``.
 
-Module names in the graph (for GraphView): while ``record_module_names(model)``
-is active (or ``_record_module_names`` is True), every module call tags the
-graph nodes its forward created with ``node.metadata['module'] = 'features.0'``
-(the dotted name from ``model.named_modules()``; the class name when the module
-is not part of the recorded model).  It is off by default and costs nothing then.
+Module names in the graph (for GraphView): while ``_record_module_names`` is
+True (``with record_module_names(): ...`` sets it), every module call tags the
+graph nodes its forward created with ``node.metadata['module'] = 'features.0'``:
+the dotted name from ``named_modules()`` of the outermost module being called
+(or of the ``root`` given to ``record_module_names``), computed once per
+outermost call; the outermost module itself is named by its class.  Nodes
+created by a submodule keep the submodule's (more precise) name.  It is off by
+default and costs nothing then.
 """
 import contextlib
 import functools
@@ -30,7 +33,15 @@ from ..parameter import Parameter, Buffer
 __all__ = ['Module', 'register_module_forward_hook', 'register_module_forward_pre_hook']
 
 _record_module_names = False
-_module_names = {}          # id(module) -> dotted name, filled by record_module_names()
+_module_names = {}          # id(module) -> dotted name, from record_module_names(root)
+_names_in_use = [None]      # the names of the outermost module call in progress
+
+
+def _names_of(root):
+    names = {}
+    for name, m in root.named_modules(remove_duplicate=False):
+        names.setdefault(id(m), name or type(m).__name__)
+    return names
 
 
 @contextlib.contextmanager
@@ -38,11 +49,7 @@ def record_module_names(root=None):
     """Tag graph nodes with the name of the module whose forward created them (see module docstring)."""
     global _record_module_names, _module_names
     old = _record_module_names, _module_names
-    names = {}
-    if root is not None:
-        for name, m in root.named_modules(remove_duplicate=False):
-            names.setdefault(id(m), name or type(m).__name__)
-    _record_module_names, _module_names = True, names
+    _record_module_names, _module_names = True, (_names_of(root) if root is not None else {})
     try:
         yield
     finally:
@@ -681,12 +688,17 @@ class Module:
         return self.register_full_backward_hook(hook)
 
     def _call_impl(self, *args, **kwargs):
-        forward_call = self.forward
         if not (self._forward_hooks or self._forward_pre_hooks or self._backward_hooks
                 or self._backward_pre_hooks or _global_forward_hooks or _global_forward_pre_hooks
                 or _record_module_names):
-            return forward_call(*args, **kwargs)
+            return self.forward(*args, **kwargs)
+        if _record_module_names:
+            return _call_recording_names(self, args, kwargs)
+        return self._call_with_hooks(args, kwargs)
 
+    def _call_with_hooks(self, args, kwargs):
+        """forward with the pre-hooks, forward hooks and backward hooks around it (torch's _call_impl)."""
+        forward_call = self.forward
         for hook_id, hook in itertools.chain(_global_forward_pre_hooks.items(), self._forward_pre_hooks.items()):
             if hook_id in self._forward_pre_hooks_with_kwargs:
                 res = hook(self, args, kwargs)
@@ -706,7 +718,6 @@ class Module:
             bw_state = BackwardHookState(self)
             args = bw_state.setup_input_hook(args)
 
-        inputs_for_tagging = args if _record_module_names else None
         result = forward_call(*args, **kwargs)
 
         for hook_id, hook in itertools.chain(_global_forward_hooks.items(), self._forward_hooks.items()):
@@ -719,8 +730,6 @@ class Module:
 
         if bw_state is not None:
             result = bw_state.setup_output_hook(result)
-        if inputs_for_tagging is not None:
-            _tag_graph(self, inputs_for_tagging, result)
         return result
 
     __call__ = _call_impl
@@ -741,13 +750,29 @@ def _tensors_in(obj):
             yield from _tensors_in(o)
 
 
-def _tag_graph(module, inputs, outputs):
-    """Write the module's name into ``metadata['module']`` of the nodes its forward created.
+def _call_recording_names(module, args, kwargs):
+    """Call the module, then tag the graph nodes it created with its name (see the module docstring)."""
+    top = _names_in_use[0] is None
+    if top:
+        names = dict(_module_names)
+        if id(module) not in names:
+            names.update(_names_of(module))
+        _names_in_use[0] = names
+    try:
+        result = module._call_with_hooks(args, kwargs)
+        _tag_graph(_names_in_use[0].get(id(module), type(module).__name__), args, result)
+    finally:
+        if top:
+            _names_in_use[0] = None
+    return result
+
+
+def _tag_graph(name, inputs, outputs):
+    """Write ``name`` into ``metadata['module']`` of the nodes created between inputs and outputs.
 
     Walks back from the outputs and stops at the inputs' nodes; nodes already
     tagged by a submodule keep their (more precise) name.
     """
-    name = _module_names.get(id(module), type(module).__name__)
     stop = {id(t.grad_fn) for t in _tensors_in(inputs) if t.grad_fn is not None}
     todo = [t.grad_fn for t in _tensors_in(outputs) if t.grad_fn is not None]
     seen = set()
