@@ -112,8 +112,16 @@ class Node:
         node (masks, indices, ...).  A node that held any is marked released, so
         a second backward through it raises torch's "second time" error.
         """
-        released = self.saved_tensors_raw is not None or self._released
-        self.saved_tensors_raw = None
+        saved = self.saved_tensors_raw
+        released = self._released
+        if saved is not None:
+            # 0-d arrays are Python scalars wrapped by the op (``x * 2``): torch keeps those as plain
+            # numbers, so backward may run again through such a node
+            if all(getattr(s, 'ndim', 1) == 0 for s in saved):
+                saved = saved
+            else:
+                released, saved = True, None
+        self.saved_tensors_raw = saved
         self._versions = None
         d = self.__dict__
         for k in [k for k, v in d.items() if _holds_array(v)]:

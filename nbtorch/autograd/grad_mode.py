@@ -96,14 +96,14 @@ class enable_grad(_GradModeContext):
 
 
 class inference_mode(_GradModeContext):
-    """``inference_mode()`` records no graph, like ``no_grad``; ``inference_mode(False)`` changes nothing."""
+    """``inference_mode()`` records no graph, like ``no_grad``; ``inference_mode(False)`` turns grad mode on."""
 
     def __init__(self, mode=True):
         self.mode = bool(mode)
 
     def _mode_on_enter(self):
-        # inference_mode(False) leaves the current grad mode as it is
-        return False if self.mode else enabled
+        # as torch's C++ guard: grad mode becomes ``not mode`` (so inference_mode(False) enables grad)
+        return not self.mode
 
     def clone(self):
         return self.__class__(self.mode)
