@@ -328,3 +328,28 @@ def test_toy_dataset_wrappers():
         assert tuple(x.shape) == (2,) and x.dtype == nbtorch.float32 and y.dtype == nbtorch.int64
         np.testing.assert_array_equal(to_np(x), to_np(ds.data)[4])
     assert repr(datasets.Moons(n_samples=10)) == "Dataset Moons\n    Number of datapoints: 10\n    Noise: 0.1\n    Seed: 0"
+
+
+def test_fake_data_is_stable_per_index():
+    ds = datasets.FakeData(size=4, image_size=(3, 6, 5), num_classes=3, transform=transforms.PILToTensor())
+    assert len(ds) == 4
+    x, y = ds[2]
+    x2, y2 = ds[2]
+    assert tuple(x.shape) == (3, 6, 5) and x.dtype == nbtorch.uint8 and 0 <= y < 3
+    np.testing.assert_array_equal(to_np(x), to_np(x2))
+    assert y == y2
+    assert not np.array_equal(to_np(ds[1][0]), to_np(x))
+    with pytest.raises(IndexError):
+        ds[4]
+
+
+def test_datasets_feed_a_dataloader():
+    from nbtorch.utils.data import DataLoader, Dataset
+    ds = datasets.Digits(train=False, size=28, transform=transforms.ToTensor())
+    assert isinstance(ds, Dataset)
+    nbtorch.manual_seed(0)
+    X, y = next(iter(DataLoader(ds, batch_size=32, shuffle=True)))
+    assert tuple(X.shape) == (32, 1, 28, 28) and X.dtype == nbtorch.float32
+    assert tuple(y.shape) == (32,) and y.dtype == nbtorch.int64
+    X, y = next(iter(DataLoader(datasets.Spirals(n_samples=30), batch_size=8)))
+    assert tuple(X.shape) == (8, 2) and y.dtype == nbtorch.int64

@@ -307,3 +307,120 @@ def test_get_model_and_transforms_of_weights():
     assert tuple(m.fc.weight.shape) == (3, 512)
     preprocess = models.ResNet18_Weights.DEFAULT.transforms()
     assert "Normalize(mean=[0.485, 0.456, 0.406], std=[0.229, 0.224, 0.225])" in repr(preprocess)
+
+
+# ----------------------------------------------------------------------------- googlenet (torchvision's googlenet.py in torch)
+class TBasicConv2d(tnn.Module):
+    def __init__(self, i, o, **kw):
+        super().__init__()
+        self.conv = tnn.Conv2d(i, o, bias=False, **kw)
+        self.bn = tnn.BatchNorm2d(o, eps=0.001)
+
+    def forward(self, x):
+        return torch.relu(self.bn(self.conv(x)))
+
+
+class TInception(tnn.Module):
+    def __init__(self, i, c1, c3r, c3, c5r, c5, pp):
+        super().__init__()
+        self.branch1 = TBasicConv2d(i, c1, kernel_size=1)
+        self.branch2 = tnn.Sequential(TBasicConv2d(i, c3r, kernel_size=1), TBasicConv2d(c3r, c3, kernel_size=3, padding=1))
+        self.branch3 = tnn.Sequential(TBasicConv2d(i, c5r, kernel_size=1), TBasicConv2d(c5r, c5, kernel_size=3, padding=1))
+        self.branch4 = tnn.Sequential(tnn.MaxPool2d(3, stride=1, padding=1, ceil_mode=True), TBasicConv2d(i, pp, kernel_size=1))
+
+    def forward(self, x):
+        return torch.cat([self.branch1(x), self.branch2(x), self.branch3(x), self.branch4(x)], 1)
+
+
+class TInceptionAux(tnn.Module):
+    def __init__(self, i, n, dropout):
+        super().__init__()
+        self.conv = TBasicConv2d(i, 128, kernel_size=1)
+        self.fc1 = tnn.Linear(2048, 1024)
+        self.fc2 = tnn.Linear(1024, n)
+        self.dropout = tnn.Dropout(p=dropout)
+
+    def forward(self, x):
+        x = torch.flatten(self.conv(torch.nn.functional.adaptive_avg_pool2d(x, (4, 4))), 1)
+        return self.fc2(self.dropout(torch.relu(self.fc1(x))))
+
+
+class TGoogLeNet(tnn.Module):
+    def __init__(self, num_classes=1000, dropout=0.2, dropout_aux=0.7):
+        super().__init__()
+        self.conv1 = TBasicConv2d(3, 64, kernel_size=7, stride=2, padding=3)
+        self.maxpool1 = tnn.MaxPool2d(3, stride=2, ceil_mode=True)
+        self.conv2 = TBasicConv2d(64, 64, kernel_size=1)
+        self.conv3 = TBasicConv2d(64, 192, kernel_size=3, padding=1)
+        self.maxpool2 = tnn.MaxPool2d(3, stride=2, ceil_mode=True)
+        self.inception3a = TInception(192, 64, 96, 128, 16, 32, 32)
+        self.inception3b = TInception(256, 128, 128, 192, 32, 96, 64)
+        self.maxpool3 = tnn.MaxPool2d(3, stride=2, ceil_mode=True)
+        self.inception4a = TInception(480, 192, 96, 208, 16, 48, 64)
+        self.inception4b = TInception(512, 160, 112, 224, 24, 64, 64)
+        self.inception4c = TInception(512, 128, 128, 256, 24, 64, 64)
+        self.inception4d = TInception(512, 112, 144, 288, 32, 64, 64)
+        self.inception4e = TInception(528, 256, 160, 320, 32, 128, 128)
+        self.maxpool4 = tnn.MaxPool2d(2, stride=2, ceil_mode=True)
+        self.inception5a = TInception(832, 256, 160, 320, 32, 128, 128)
+        self.inception5b = TInception(832, 384, 192, 384, 48, 128, 128)
+        self.aux1 = TInceptionAux(512, num_classes, dropout_aux)
+        self.aux2 = TInceptionAux(528, num_classes, dropout_aux)
+        self.avgpool = tnn.AdaptiveAvgPool2d((1, 1))
+        self.dropout = tnn.Dropout(p=dropout)
+        self.fc = tnn.Linear(1024, num_classes)
+
+    def forward(self, x):
+        x = self.maxpool2(self.conv3(self.conv2(self.maxpool1(self.conv1(x)))))
+        x = self.inception4a(self.maxpool3(self.inception3b(self.inception3a(x))))
+        aux1 = self.aux1(x) if self.training else None
+        x = self.inception4d(self.inception4c(self.inception4b(x)))
+        aux2 = self.aux2(x) if self.training else None
+        x = self.inception5b(self.inception5a(self.maxpool4(self.inception4e(x))))
+        x = self.fc(self.dropout(torch.flatten(self.avgpool(x), 1)))
+        return (x, aux2, aux1) if self.training else x
+
+
+@pytest.mark.parametrize("train", [True, False])
+def test_googlenet_matches_torch(train):
+    nbtorch.manual_seed(0)
+    nb_model = models.googlenet(num_classes=10, dropout=0.0, dropout_aux=0.0)
+    th_model = TGoogLeNet(num_classes=10, dropout=0.0, dropout_aux=0.0)
+    copy_weights(nb_model, th_model)
+    nb_model.train(train)
+    th_model.train(train)
+    dtype = np.float32
+    if train:
+        # ~60 BatchNorms on 2x2 maps with batch 2: float32 gradients of the two libraries drift apart by ~2e-4
+        # (each drifts as far from the float64 truth), so the train-mode check runs in float64.
+        nb_model.double()
+        th_model.double()
+        dtype = np.float64
+    x = np.random.RandomState(0).randn(2, 3, 64, 64).astype(dtype)
+    xn, xt = nbtorch.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    yn, yt = nb_model(xn), th_model(xt)
+    if train:
+        assert type(yn).__name__ == "GoogLeNetOutputs" and yn._fields == ("logits", "aux_logits2", "aux_logits1")
+        for a, b, name in zip(yn, yt, yn._fields):
+            assert_close(a, b.detach(), name)
+        (yn.logits.sum() + 0.3 * yn.aux_logits2.sum() + 0.3 * yn.aux_logits1.sum()).backward()
+        (yt[0].sum() + 0.3 * yt[1].sum() + 0.3 * yt[2].sum()).backward()
+    else:
+        assert_close(yn, yt.detach(), "logits")
+        yn.sum().backward()
+        yt.sum().backward()
+    assert_close(xn.grad, xt.grad, "input grad")
+    tparams = dict(th_model.named_parameters())
+    for name in ("conv1.conv.weight", "inception4a.branch3.1.bn.weight", "aux2.fc1.weight", "fc.bias"):
+        if train or not name.startswith("aux"):
+            assert_close(dict(nb_model.named_parameters())[name].grad, tparams[name].grad, name)
+
+
+def test_googlenet_size_and_course_usage(offline):
+    m = models.googlenet()
+    total = sum(p.numel() for p in m.parameters())
+    aux = sum(p.numel() for n, p in m.named_parameters() if n.startswith("aux"))
+    assert total - aux == 6624904                               # torchvision's published num_params
+    assert m.fc.in_features == 1024 and m.fc.out_features == 1000
+    with pytest.raises(RuntimeError, match="googlenet-1378be20.pth"):
+        models.googlenet(pretrained=True)

@@ -422,3 +422,14 @@ def test_convert_image_dtype():
     np.testing.assert_allclose(to_np(f), [[[0, 128 / 255, 1.0]]], rtol=1e-6)
     back = F.convert_image_dtype(f, nbtorch.uint8)
     np.testing.assert_array_equal(to_np(back), [[[0, 128, 255]]])
+
+
+def test_v2_to_image_to_dtype():
+    from nbtorch.vision.transforms import v2
+    pipe = v2.Compose([v2.ToImage(), v2.ToDtype(nbtorch.float32, scale=True), v2.Normalize((0.5,), (0.5,))])
+    out = pipe(pil_gray())
+    np.testing.assert_allclose(to_np(out)[0], (GRAY / np.float32(255) - 0.5) / 0.5, atol=1e-6)
+    img = v2.ToImage()(RGB)
+    assert img.dtype == nbtorch.uint8 and tuple(img.shape) == (3, 30, 40)
+    assert v2.ToDtype(nbtorch.float32)(img).max().item() == float(RGB.max())      # no scaling by default
+    assert v2.RandomHorizontalFlip is T.RandomHorizontalFlip
