@@ -206,7 +206,8 @@ class Relu(ArrayFunction):
 
     @staticmethod
     def forward(ctx, a):
-        out = a * (a > 0)   # keeps the dtype; faster than np.maximum on small arrays
+        out = a * (a > 0)   # keeps the dtype (and NaN); faster than np.maximum on small arrays
+        out += 0            # -0.0 (from negative * False) prints as -0.; torch's relu gives +0.
         ctx.save_for_backward(out)
         return out
 
