@@ -331,10 +331,25 @@ class Function(Node):
 
     vjp = backward
 
+    _forward_cls = None
+
+    def name(self):
+        return (self._forward_cls or type(self)).__name__ + 'Backward'
+
+    @classmethod
+    def _node_cls(cls):
+        """``MyExpBackward``: the class of the graph node (torch makes one per Function subclass)."""
+        node_cls = cls.__dict__.get('_backward_cls')
+        if node_cls is None:
+            node_cls = type(cls.__name__ + 'Backward', (cls,), {'_forward_cls': cls, '__module__': cls.__module__})
+            cls._backward_cls = node_cls
+        return node_cls
+
     @classmethod
     def apply(cls, *args, **kwargs):
         Tensor = _TENSOR[0]
-        ctx = cls.__new__(cls)
+        node_cls = cls._node_cls()
+        ctx = node_cls.__new__(node_cls)
         tensors = [a for a in args if isinstance(a, Tensor)]
         record = _gm.enabled and any(t._rg for t in tensors)
         ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._rg for a in args)
@@ -361,6 +376,7 @@ class Function(Node):
                     r.grad_fn = ctx
                     r._output_nr = i
             ctx._out_meta = [(r._data.shape, r._data.dtype) if isinstance(r, Tensor) else None for r in results]
+            ctx._in_meta = [(a._data.shape, a._data.dtype) if isinstance(a, Tensor) else None for a in args]
             ctx._out_refs = tuple(_wref(r) if isinstance(r, Tensor) else None for r in results)
             if _anomaly[0]:
                 from .anomaly_mode import record_trace
@@ -392,5 +408,33 @@ class Function(Node):
         if len(res) != n_args:
             raise RuntimeError(f"function {self.name()} returned an incorrect number of gradients "
                                f"(expected {n_args}, got {len(res)})")
-        return tuple(r._data if isinstance(r, Tensor) else None for r in res)
+        out = []
+        for i, (r, meta) in enumerate(zip(res, self._in_meta)):
+            if not isinstance(r, Tensor) or meta is None:
+                out.append(None)
+                continue
+            g = r._data
+            if g.shape != meta[0]:
+                g = _sum_to(g, meta[0])
+                if g is None:
+                    raise RuntimeError(f"Function {self.name()} returned an invalid gradient at index {i} - got "
+                                       f"{list(r._data.shape)} but expected shape compatible with {list(meta[0])}")
+            if g.dtype != meta[1] and meta[1].kind in 'fc':
+                g = g.astype(meta[1])
+            out.append(g)
+        return tuple(out)
+
+
+def _sum_to(g, shape):
+    """Sum ``g`` down to ``shape`` when ``shape`` broadcasts to g's shape (torch's sum_to), else None."""
+    lead = g.ndim - len(shape)
+    if lead < 0:
+        return None
+    for s, gs in zip(shape, g.shape[lead:]):
+        if s != gs and s != 1:
+            return None
+    axes = tuple(range(lead)) + tuple(lead + k for k, s in enumerate(shape) if s == 1 and g.shape[lead + k] != 1)
+    if axes:
+        g = g.sum(axis=axes, keepdims=True)
+    return g.reshape(shape)
 
