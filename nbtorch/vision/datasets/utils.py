@@ -58,7 +58,7 @@ def download_url(url, root, filename=None, md5=None):
         if os.path.exists(fpath) and os.path.getsize(fpath) == 0:
             os.remove(fpath)
         raise RuntimeError(
-            f"Could not download {url} ({e}). nbtorch found no network connection. "
+            f"Could not download {url} ({e}): nbtorch could not reach the server (no network here?). "
             f"help: download the file on a machine with internet and copy it to {fpath}, "
             "or use an offline dataset such as nbtorch.vision.datasets.Digits.") from e
     if not check_integrity(fpath, md5):

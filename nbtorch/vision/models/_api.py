@@ -91,7 +91,8 @@ def load_state_dict_from_url(url, model_dir=None, map_location=None, progress=Tr
             if os.path.isfile(cached_file):
                 os.remove(cached_file)
             raise RuntimeError(
-                f"Pretrained weights need a download of {url}, and nbtorch found no network ({e}). "
+                f"Pretrained weights need a download of {url}, and nbtorch could not reach the server: no network "
+                f"here? ({e}). "
                 f"help: download {filename} on a machine with internet and either copy it to {cached_file} "
                 f"or pass its path: weights='/path/to/{filename}'. Or use weights=None to start from "
                 "random weights.") from e

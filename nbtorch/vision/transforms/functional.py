@@ -156,7 +156,7 @@ def to_pil_image(pic, mode=None):
         elif npimg.dtype == np.float32:
             expected_mode = "F"
         if mode is not None and mode != expected_mode:
-            raise ValueError(f"Incorrect mode ({mode}) supplied for input type {np.dtype}. Should be {expected_mode}")
+            raise ValueError(f"Incorrect mode ({mode}) supplied for input type {npimg.dtype}. Should be {expected_mode}")
         mode = expected_mode
     elif npimg.shape[2] == 2:
         permitted_2_channel_modes = ["LA"]
