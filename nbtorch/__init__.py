@@ -19,6 +19,7 @@ from ._functions import _METHOD_NAMES
 from .random import manual_seed, seed, initial_seed, get_rng_state, set_rng_state, Generator, default_generator
 from ._tensor_str import set_printoptions
 from .autograd import no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled
+from .autograd.anomaly_mode import is_anomaly_enabled, is_anomaly_check_nan_enabled
 from . import autograd, cuda, return_types, random
 
 __version__ = '0.1.0'

@@ -82,10 +82,13 @@ class set_detect_anomaly:
         return False
 
 
+_MAX_FRAMES = 6
+
+
 def _user_frames():
-    """The current stack without nbtorch's own frames (and without this function)."""
-    frames = traceback.extract_stack(sys._getframe(2))
-    return [f for f in frames if not f.filename.startswith(_NBTORCH_DIR)]
+    """The innermost few frames of the current stack that are not nbtorch's own (your code)."""
+    frames = traceback.extract_stack(sys._getframe(2), limit=_MAX_FRAMES + 12)
+    return [f for f in frames if not f.filename.startswith(_NBTORCH_DIR)][-_MAX_FRAMES:]
 
 
 def record_trace(node):
@@ -102,17 +105,20 @@ def format_trace(node):
 
 
 def check_grads(node, grads):
-    """Raise if a gradient computed by ``node`` holds NaN (or Inf)."""
+    """Raise if a gradient computed by ``node`` holds NaN (torch's check), or else Inf."""
     if not _check_nan[0]:
         return
+    bad = []
     for i, g in enumerate(grads):
         if g is None or g.dtype.kind not in 'fc':
             continue
         xp = _xp(g)
         if not bool(xp.isfinite(g).all()):
-            what = 'nan' if bool(xp.isnan(g).any()) else 'inf'
-            raise RuntimeError(f"Function '{node.name()}' returned {what} values in its {i}th output."
-                               + format_trace(node))
+            bad.append((i, 'nan' if bool(xp.isnan(g).any()) else 'inf'))
+    if bad:
+        i, what = next((b for b in bad if b[1] == 'nan'), bad[0])
+        raise RuntimeError(f"Function '{node.name()}' returned {what} values in its {i}th output."
+                           + format_trace(node))
 
 
 def _xp(a):
