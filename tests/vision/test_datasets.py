@@ -187,6 +187,56 @@ def test_cifar10_parses_pickled_batches(tmp_path, protocol):
     assert y == out["test_batch"][1][1]
 
 
+def py2_batch_pickle(entry):
+    """Bytes of a CIFAR batch as Python 2's cPickle.dump(entry, f, 2) wrote it (str = 8-bit strings)."""
+    out = bytearray(b"\x80\x02")
+    def s(b):                                   # py2 str: SHORT_BINSTRING / BINSTRING
+        b = b if isinstance(b, bytes) else b.encode("latin1")
+        out.extend(b"U" + bytes([len(b)]) + b if len(b) < 256 else b"T" + struct.pack("<i", len(b)) + b)
+    def i(v):
+        out.extend(b"K" + bytes([v]) if 0 <= v < 256 else b"J" + struct.pack("<i", v))
+    def obj(v):
+        if isinstance(v, (str, bytes)):
+            s(v)
+        elif isinstance(v, int):
+            i(v)
+        elif isinstance(v, list):
+            out.extend(b"]("); [obj(x) for x in v]; out.extend(b"e")
+        elif isinstance(v, np.ndarray):
+            out.extend(b"cnumpy.core.multiarray\n_reconstruct\ncnumpy\nndarray\n")
+            i(0); out.extend(b"\x85"); s("b"); out.extend(b"\x87R(")
+            i(1); [i(d) for d in v.shape]; out.extend(b"\x86" if v.ndim == 2 else b"\x85")
+            out.extend(b"cnumpy\ndtype\n"); s("u1"); i(0); i(1); out.extend(b"\x87R(")
+            i(3); s("|"); out.extend(b"NNN"); i(-1); i(-1); i(0); out.extend(b"tb")
+            out.extend(b"\x89"); s(v.tobytes()); out.extend(b"tb")
+    out.extend(b"}(")
+    for k, v in entry.items():
+        s(k); obj(v)
+    out.extend(b"u.")
+    return bytes(out)
+
+
+def test_cifar10_reads_python2_pickles(tmp_path):
+    """The real files were written by Python 2's cPickle (8-bit str data, numpy.core names)."""
+    d = tmp_path / "cifar-10-batches-py"
+    d.mkdir()
+    arrays = {}
+    for name in ["data_batch_1", "data_batch_2", "data_batch_3", "data_batch_4", "data_batch_5", "test_batch"]:
+        arr = RS.randint(0, 256, (2, 3072)).astype(np.uint8)
+        labels = [int(v) for v in RS.randint(0, 10, 2)]
+        (d / name).write_bytes(py2_batch_pickle({"batch_label": f"{name} of 5", "labels": labels, "data": arr,
+                                                 "filenames": ["x.png", "y.png"]}))
+        arrays[name] = (arr, labels)
+    (d / "batches.meta").write_bytes(py2_batch_pickle({"num_cases_per_batch": 10000,
+                                                       "label_names": CIFAR_CLASSES, "num_vis": 3072}))
+    ds = datasets.CIFAR10(str(tmp_path), train=False)
+    assert ds.classes == CIFAR_CLASSES and len(ds) == 2
+    img, y = ds[1]
+    np.testing.assert_array_equal(np.asarray(img), arrays["test_batch"][0][1].reshape(3, 32, 32).transpose(1, 2, 0))
+    assert y == arrays["test_batch"][1][1]
+    assert len(datasets.CIFAR10(str(tmp_path), train=True)) == 10
+
+
 class _Evil:
     def __init__(self, path):
         self.path = path

@@ -203,6 +203,20 @@ def test_resize_errors_and_repr():
         "Resize(size=(32, 32), interpolation=nearest, max_size=None, antialias=True)"
 
 
+@pytest.mark.parametrize("case", range(12))
+def test_resize_tensor_random_sizes_vs_torch(case):
+    rs = np.random.RandomState(100 + case)
+    h, w = rs.randint(1, 60, 2)
+    oh, ow = rs.randint(1, 70, 2)
+    mode = ["bilinear", "bicubic", "nearest", "nearest-exact"][case % 4]
+    antialias = bool(case % 3)
+    a = rs.randn(1, 2, h, w).astype(np.float32)
+    out = F.resize(nb(a), [int(oh), int(ow)], interpolation=InterpolationMode(mode), antialias=antialias)
+    kw = dict(align_corners=False, antialias=antialias) if mode in ("bilinear", "bicubic") else {}
+    ref = TF.interpolate(th(a), size=(int(oh), int(ow)), mode=mode, **kw)
+    np.testing.assert_allclose(to_np(out), ref.numpy(), rtol=1e-5, atol=1e-5, err_msg=f"{(h, w)}->{(oh, ow)} {mode}")
+
+
 # ----------------------------------------------------------------------------- crops and pads
 def test_center_crop_pil_and_tensor():
     out = T.CenterCrop(10)(pil_rgb())
