@@ -290,7 +290,6 @@ def test_weights_from_local_safetensors_file(tmp_path):
 
 
 def test_weights_from_torch_hub_cache(offline):
-    pytest.importorskip("nbtorch.serialization", reason="nbtorch.load (issue 3's save/load part) is not in this tree")
     torch.manual_seed(1)
     ref = TResNet(TBasicBlock, [2, 2, 2, 2]).eval()
     ckpt = offline / "torch_home" / "hub" / "checkpoints"
@@ -299,6 +298,19 @@ def test_weights_from_torch_hub_cache(offline):
     m = models.resnet18(weights=models.ResNet18_Weights.IMAGENET1K_V1).eval()
     x = np.random.RandomState(0).randn(1, 3, 32, 32).astype(np.float32)
     assert_close(m(nbtorch.tensor(x)), ref(torch.tensor(x)).detach(), "output")
+
+
+def test_weights_saved_by_nbtorch_load_into_torch_and_back(tmp_path):
+    m = models.resnet18(num_classes=4).eval()
+    path = str(tmp_path / "r18.pth")
+    nbtorch.save(m.state_dict(), path)
+    ref = TResNet(TBasicBlock, [2, 2, 2, 2], num_classes=4).eval()
+    ref.load_state_dict(torch.load(path, weights_only=True))
+    again = models.resnet18(weights=path, num_classes=4).eval()
+    x = np.random.RandomState(0).randn(1, 3, 32, 32).astype(np.float32)
+    out = m(nbtorch.tensor(x))
+    assert_close(out, ref(torch.tensor(x)).detach(), "torch model with nbtorch's weights")
+    np.testing.assert_array_equal(to_np(again(nbtorch.tensor(x))), to_np(out))
 
 
 def test_get_model_and_transforms_of_weights():

@@ -447,3 +447,20 @@ def test_v2_to_image_to_dtype():
     assert img.dtype == nbtorch.uint8 and tuple(img.shape) == (3, 30, 40)
     assert v2.ToDtype(nbtorch.float32)(img).max().item() == float(RGB.max())      # no scaling by default
     assert v2.RandomHorizontalFlip is T.RandomHorizontalFlip
+
+
+def test_random_apply_choice_order_use_nbtorch_rng():
+    add1, mul2 = T.Lambda(lambda x: x + 1), T.Lambda(lambda x: x * 2)
+    ra = T.RandomApply([add1], p=0.5)
+    nbtorch.manual_seed(1)
+    expected = [1 if not (0.5 < float(nbtorch.rand(1))) else 0 for _ in range(12)]
+    nbtorch.manual_seed(1)
+    got = [ra(0) for _ in range(12)]
+    assert got == expected and 0 < sum(got) < 12
+    assert T.RandomApply([add1], p=1.0)(0) == 1 and T.RandomApply([add1], p=0.0)(0) == 0
+    order = T.RandomOrder([add1, mul2])
+    results = {order(1) for _ in range(30)}
+    assert results == {3, 4}                                   # (1 + 1) * 2 or 1 * 2 + 1
+    choice = T.RandomChoice([add1, mul2], p=[1, 0])
+    assert all(choice(5) == 6 for _ in range(10))
+    assert repr(T.RandomApply([T.ToTensor()], p=0.3)) == "RandomApply(\n    p=0.3\n    ToTensor()\n)"
