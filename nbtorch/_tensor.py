@@ -1104,6 +1104,8 @@ class Tensor:
         if src._data.dtype.kind not in 'fc':
             raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. "
                                f"Got {_legacy(src._data.dtype)}")
+        if p == 'fro' and isinstance(dim, (tuple, list)) and len(dim) > 2:
+            raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, dim))}")
         if p is None or p == 'fro':
             p = 2.0
         elif p == 'inf':

@@ -153,6 +153,11 @@ def test_norm_fro_and_tuple_dim():
     helper_test_op([np.zeros((2, 3), np.float32)], lambda x: x.norm())   # grad at 0 is 0, not nan
 
 
+def test_fro_norm_needs_two_dims():
+    helper_test_exception(lambda: torch.ones(2, 3, 4).norm(dim=(0, 1, 2)),
+                          lambda: nbtorch.ones(2, 3, 4).norm(dim=(0, 1, 2)), RuntimeError, ['2-tuple', '0 1 2'])
+
+
 def test_all_any():
     for dtype in ('bool', 'float32', 'int64', 'uint8'):
         for fn in [lambda x: x.all(), lambda x: x.any(), lambda x: x.all(1), lambda x: x.any(0, keepdim=True),
