@@ -367,7 +367,7 @@ class Function(Node):
             else:
                 results.append(o)
         if record:
-            ctx.next_functions = tuple(edge_of(a) if isinstance(a, Tensor) else (None, 0) for a in args)
+            ctx.next_functions = tuple(edge_of(a) for a in args if isinstance(a, Tensor))
             ctx._n_outputs = len(results)
             nd = getattr(ctx, '_non_diff', ())
             for i, r in enumerate(results):
@@ -404,13 +404,15 @@ class Function(Node):
             res = type(self).backward(self, *wrapped)
         if not isinstance(res, tuple):
             res = (res,)
-        n_args = len(self.next_functions)
+        n_args = len(self._arg_is_tensor)
         if len(res) != n_args:
             raise RuntimeError(f"function {self.name()} returned an incorrect number of gradients "
                                f"(expected {n_args}, got {len(res)})")
         out = []
         for i, (r, meta) in enumerate(zip(res, self._in_meta)):
-            if not isinstance(r, Tensor) or meta is None:
+            if meta is None:          # a non-tensor argument: no edge in the graph
+                continue
+            if not isinstance(r, Tensor):
                 out.append(None)
                 continue
             g = r._data
