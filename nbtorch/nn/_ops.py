@@ -131,11 +131,58 @@ def _softplus(x, beta=1.0, threshold=20.0):
     return _where(bx > threshold, x, soft).astype(x.dtype, copy=False)
 
 
+def _celu_grad(g, x, y, alpha=1.0):
+    # torch's derivative uses 1 / float32(alpha) as the input scale; copied so float64 grads agree to the last bit
+    inv = 1.0 / float(np.float32(alpha))
+    return _where(x > 0, g, g * (alpha * inv) * xp_of(x).exp(xp_of(x).minimum(x, 0) * inv))
+
+
 LeakyRelu = _activation('LeakyRelu', lambda x, negative_slope=0.01: _where(x > 0, x, x * negative_slope),
                         lambda g, x, y, negative_slope=0.01: _where(x > 0, g, g * negative_slope))
 Gelu = _activation('Gelu', _gelu, _gelu_grad)
-Elu = _activation('Elu', lambda x, alpha=1.0: _where(x > 0, x, alpha * xp_of(x).expm1(xp_of(x).minimum(x, 0))),
-                  lambda g, x, y, alpha=1.0: _where(x > 0, g, g * (y + alpha)))
+Elu = _activation('Elu', lambda x, alpha=1.0, scale=1.0: scale * _where(x > 0, x, alpha * xp_of(x).expm1(
+                      xp_of(x).minimum(x, 0))),
+                  lambda g, x, y, alpha=1.0, scale=1.0: _where(x > 0, g * scale, g * (y + scale * alpha)))
+Celu = _activation('Celu', lambda x, alpha=1.0: _where(x > 0, x, alpha * xp_of(x).expm1(xp_of(x).minimum(x, 0) / alpha)),
+                   _celu_grad)
+Mish = _activation('Mish', lambda x: x * xp_of(x).tanh(_softplus(x)),
+                   lambda g, x, y: g * _mish_grad(x))
+Hardswish = _activation('Hardswish', lambda x: x * xp_of(x).clip(x + 3, 0, 6) / 6,
+                        lambda g, x, y: g * _where(x < -3, 0.0, _where(x <= 3, x / 3 + 0.5, 1.0)))
+_ONE_SIXTH_F32 = float(np.float32(1.0 / 6.0))   # torch's kernel uses 1.0f / 6.0f for every dtype
+Hardsigmoid = _activation('Hardsigmoid', lambda x: xp_of(x).clip(x + 3, 0, 6) / 6,
+                          lambda g, x, y: g * ((x > -3) & (x < 3)) * _ONE_SIXTH_F32)
+LogSigmoid = _activation('LogSigmoid', lambda x: -_softplus(-x), lambda g, x, y: g * _sigmoid(-x))
+Hardshrink = _activation('Hardshrink', lambda x, lambd=0.5: _where(xp_of(x).abs(x) > lambd, x, 0.0),
+                         lambda g, x, y, lambd=0.5: g * (xp_of(x).abs(x) > lambd))
+Softshrink = _activation('Softshrink', lambda x, lambd=0.5: _where(x > lambd, x - lambd,
+                                                                  _where(x < -lambd, x + lambd, 0.0)),
+                         lambda g, x, y, lambd=0.5: g * (xp_of(x).abs(x) > lambd))
+Threshold = _activation('Threshold', lambda x, threshold=0.0, value=0.0: _where(x > threshold, x, value),
+                        lambda g, x, y, threshold=0.0, value=0.0: g * (x > threshold))
+
+
+def _mish_grad(x):
+    t = xp_of(x).tanh(_softplus(x))
+    return t + x * _sigmoid(x) * (1 - t * t)
+
+
+class Glu(ArrayFunction):
+    """a * sigmoid(b), a and b the two halves of x along dim."""
+    _backward_name = 'GluBackward0'
+
+    @staticmethod
+    def forward(ctx, x, dim=-1):
+        a, b = xp_of(x).split(x, 2, axis=dim)
+        s = _sigmoid(b)
+        ctx.save_for_backward(a, s)
+        ctx.dim = dim
+        return a * s
+
+    @staticmethod
+    def backward(ctx, g):
+        a, s = ctx.saved_tensors_raw
+        return xp_of(g).concatenate([g * s, g * a * s * (1 - s)], axis=ctx.dim)
 Silu = _activation('Silu', lambda x: x * _sigmoid(x),
                    lambda g, x, y: g * _sigmoid(x) * (1.0 + x * (1.0 - _sigmoid(x))))
 Softplus = _activation('Softplus', _softplus,

@@ -18,7 +18,8 @@ from ..ops._util import xp_of, canonical_dim
 from . import _ops
 
 __all__ = ['linear', 'bilinear', 'relu', 'relu_', 'relu6', 'leaky_relu', 'leaky_relu_', 'gelu', 'elu', 'silu',
-           'softplus', 'hardtanh', 'prelu', 'sigmoid', 'tanh', 'softmax', 'log_softmax', 'softmin', 'dropout',
+           'softplus', 'hardtanh', 'selu', 'celu', 'mish', 'hardswish', 'hardsigmoid', 'logsigmoid', 'hardshrink',
+           'softshrink', 'threshold', 'softsign', 'tanhshrink', 'glu', 'prelu', 'sigmoid', 'tanh', 'softmax', 'log_softmax', 'softmin', 'dropout',
            'dropout1d', 'dropout2d', 'batch_norm', 'layer_norm', 'group_norm', 'embedding', 'one_hot',
            'cosine_similarity', 'pairwise_distance', 'normalize', 'pad', 'mse_loss', 'l1_loss',
            'smooth_l1_loss', 'huber_loss', 'cross_entropy', 'nll_loss', 'binary_cross_entropy',
@@ -88,6 +89,70 @@ def elu(input, alpha=1.0, inplace=False):
 
 def silu(input, inplace=False):
     return _maybe_inplace(input, _ops.Silu.apply(input), inplace)
+
+
+def selu(input, inplace=False):
+    """scale * elu(x, alpha) with torch's fixed alpha and scale (self-normalizing networks)."""
+    return _maybe_inplace(input, _ops.Elu.apply(input, alpha=1.6732632423543772, scale=1.0507009873554805),
+                          inplace)
+
+
+def celu(input, alpha=1.0, inplace=False):
+    """max(0, x) + min(0, alpha * (exp(x / alpha) - 1))."""
+    return _maybe_inplace(input, _ops.Celu.apply(input, alpha=alpha), inplace)
+
+
+def mish(input, inplace=False):
+    """x * tanh(softplus(x))."""
+    return _maybe_inplace(input, _ops.Mish.apply(input), inplace)
+
+
+def hardswish(input, inplace=False):
+    """x * relu6(x + 3) / 6."""
+    return _maybe_inplace(input, _ops.Hardswish.apply(input), inplace)
+
+
+def hardsigmoid(input, inplace=False):
+    """relu6(x + 3) / 6."""
+    return _maybe_inplace(input, _ops.Hardsigmoid.apply(input), inplace)
+
+
+def logsigmoid(input):
+    """log(sigmoid(x)), computed stably."""
+    return _ops.LogSigmoid.apply(input)
+
+
+def hardshrink(input, lambd=0.5):
+    return _ops.Hardshrink.apply(input, lambd=lambd)
+
+
+def softshrink(input, lambd=0.5):
+    return _ops.Softshrink.apply(input, lambd=lambd)
+
+
+def threshold(input, threshold, value, inplace=False):
+    """x where x > threshold, else value."""
+    return _maybe_inplace(input, _ops.Threshold.apply(input, threshold=threshold, value=value), inplace)
+
+
+def softsign(input):
+    """x / (1 + |x|)."""
+    return input / (input.abs() + 1)
+
+
+def tanhshrink(input):
+    """x - tanh(x)."""
+    return input - input.tanh()
+
+
+def glu(input, dim=-1):
+    """a * sigmoid(b), where a and b are the halves of input along dim."""
+    if input.dim() == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
+    if input.shape[dim] % 2:
+        raise RuntimeError(f"Halving dimension must be even, but dimension {canonical_dim(dim, input.dim())} is size "
+                           f"{input.shape[dim]}")
+    return _ops.Glu.apply(input, dim=dim)
 
 
 def softplus(input, beta=1.0, threshold=20.0):

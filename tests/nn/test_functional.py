@@ -17,7 +17,9 @@ def same(name, **kw):
     ('relu', {}), ('relu6', {}), ('leaky_relu', {}), ('leaky_relu', {'negative_slope': 0.3}), ('gelu', {}),
     ('gelu', {'approximate': 'tanh'}), ('elu', {}), ('elu', {'alpha': 0.3}), ('silu', {}), ('softplus', {}),
     ('softplus', {'beta': 3, 'threshold': 2}), ('hardtanh', {}), ('hardtanh', {'min_val': -0.2, 'max_val': 1.5}),
-    ('sigmoid', {}), ('tanh', {}), ('softmax', {'dim': 0}), ('log_softmax', {'dim': 1}), ('softmin', {'dim': 1}),
+    ('sigmoid', {}), ('tanh', {}), ('selu', {}), ('celu', {'alpha': 0.7}), ('mish', {}), ('hardswish', {}),
+    ('hardsigmoid', {}), ('logsigmoid', {}), ('hardshrink', {}), ('softshrink', {'lambd': 0.2}),
+    ('threshold', {'threshold': 0.5, 'value': -1.0}), ('softsign', {}), ('tanhshrink', {}), ('softmax', {'dim': 0}), ('log_softmax', {'dim': 1}), ('softmin', {'dim': 1}),
 ])
 @pytest.mark.parametrize('dtype', ['float32', 'float64'])
 def test_activations(name, kw, dtype):
@@ -34,6 +36,13 @@ def test_activation_extremes_finite():
     for name in ('gelu', 'elu', 'silu', 'softplus', 'sigmoid', 'tanh', 'leaky_relu'):
         t, n = same(name)
         helper_test_op([x], t, n)
+
+
+def test_glu():
+    helper_test_op([(4, 6)], F_T.glu, F_N.glu)
+    helper_test_op([(4, 6)], lambda x: F_T.glu(x, 0), lambda x: F_N.glu(x, 0))
+    helper_test_exception(lambda: F_T.glu(torch.ones(3, 7)), lambda: F_N.glu(nbtorch.ones(3, 7)), RuntimeError,
+                          ['Halving dimension must be even, but dimension 1 is size 7'])
 
 
 def test_prelu():

@@ -34,6 +34,11 @@ LAYERS = [
     ('PReLU', (), {}, [(2, 3, 4)]),
     ('PReLU', (3,), {}, [(2, 3, 4)]),
     ('Softmax', (), {'dim': 1}, [(3, 4)]),
+    ('Mish', (), {}, [(3, 4)]), ('Hardswish', (), {}, [(3, 4)]), ('Hardsigmoid', (), {}, [(3, 4)]),
+    ('SELU', (), {}, [(3, 4)]), ('CELU', (0.5,), {}, [(3, 4)]), ('Threshold', (0.1, 20.0), {}, [(3, 4)]),
+    ('Hardshrink', (0.3,), {}, [(3, 4)]), ('Softshrink', (), {}, [(3, 4)]), ('GLU', (), {}, [(3, 4)]),
+    ('GLU', (0,), {}, [(4, 3)]), ('LogSigmoid', (), {}, [(3, 4)]), ('Softsign', (), {}, [(3, 4)]),
+    ('Tanhshrink', (), {}, [(3, 4)]), ('Softmax2d', (), {}, [(2, 3, 2, 2)]), ('Softmin', (1,), {}, [(3, 4)]),
     ('LogSoftmax', (), {'dim': -1}, [(2, 3, 4)]),
     ('Flatten', (), {}, [(2, 3, 4)]),
     ('Flatten', (0, 1), {}, [(2, 3, 4)]),
@@ -132,6 +137,12 @@ def test_default_init_equals_torch_with_same_seed():
     nb = nbtorch.nn.Sequential(nbtorch.nn.Linear(4, 3), nbtorch.nn.Linear(3, 2), nbtorch.nn.Embedding(5, 2))
     for (k, a), (_, b) in zip(th.state_dict().items(), nb.state_dict().items()):
         np.testing.assert_allclose(to_np(b), a.numpy(), rtol=1e-6, atol=1e-7, err_msg=k)
+
+
+def test_activation_constructor_errors():
+    for lib in (torch, nbtorch):
+        with pytest.raises(TypeError, match="unexpected keyword argument 'slope'"):
+            lib.nn.LeakyReLU(slope=0.1)
 
 
 def test_relu_inplace():

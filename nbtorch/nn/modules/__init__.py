@@ -2,7 +2,8 @@
 from .module import Module
 from .linear import Identity, Linear, Bilinear
 from .activation import (ReLU, ReLU6, LeakyReLU, Sigmoid, Tanh, GELU, SiLU, ELU, Softplus, Hardtanh, PReLU,
-                         Softmax, LogSoftmax, Softmin, MultiheadAttention)
+                         Softmax, LogSoftmax, Softmin, Softmax2d, MultiheadAttention, Mish, Hardswish, Hardsigmoid,
+                         SELU, CELU, Threshold, Hardshrink, Softshrink, GLU, LogSigmoid, Softsign, Tanhshrink)
 from .container import Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict
 from .flatten import Flatten, Unflatten
 from .dropout import Dropout, Dropout1d, Dropout2d

@@ -1,4 +1,4 @@
-"""Activation layers: each calls its nn.functional form."""
+"""Activation layers: each stores its hyper-parameters and calls its nn.functional form."""
 import math
 
 from ..._creation import empty
@@ -8,118 +8,93 @@ from .module import Module
 from .linear import NonDynamicallyQuantizableLinear
 
 
-class _Inplace(Module):
-    """An activation with an ``inplace`` flag (shown in repr as torch does)."""
+class _Activation(Module):
+    """A layer ``y = _fn(x, **hyper-parameters)``.
 
-    def __init__(self, inplace=False):
+    ``_params`` lists the constructor's (name, default) pairs in torch's order;
+    the repr shows them as torch does: ``name=value`` pairs (or ``_repr`` when
+    set), then ``inplace=True`` only when it is on.
+    """
+    _fn = None
+    _params = ()
+    _repr = None
+
+    def __init__(self, *args, **kwargs):
         super().__init__()
-        self.inplace = inplace
+        names = [n for n, _ in self._params]
+        if len(args) > len(names):
+            raise TypeError(f"{type(self).__name__}.__init__() takes from 1 to {len(names) + 1} positional "
+                            f"arguments but {len(args) + 1} were given")
+        values = dict(self._params)
+        values.update(zip(names, args))
+        for k, v in kwargs.items():
+            if k not in values:
+                raise TypeError(f"{type(self).__name__}.__init__() got an unexpected keyword argument '{k}'")
+            values[k] = v
+        for k, v in values.items():
+            setattr(self, k, v)
+
+    def forward(self, input):
+        return type(self)._fn(input, **{n: getattr(self, n) for n, _ in self._params})
 
     def extra_repr(self):
-        return 'inplace=True' if self.inplace else ''
+        if self._repr is not None:
+            s = self._repr.format(**self.__dict__)
+        else:
+            s = ', '.join(f"{n}={getattr(self, n)!r}" if isinstance(getattr(self, n), str) else
+                          f"{n}={getattr(self, n)}" for n, _ in self._params if n != 'inplace')
+        if getattr(self, 'inplace', False):
+            s = s + ', inplace=True' if s else 'inplace=True'
+        return s
 
 
-class ReLU(_Inplace):
-    """max(0, x)."""
-
-    def forward(self, input):
-        return F.relu(input, inplace=self.inplace)
+def _activation_layer(name, fn, params=(), doc='', repr_format=None):
+    return type(name, (_Activation,), {'_fn': staticmethod(fn), '_params': params, '_repr': repr_format,
+                                       '__doc__': doc, '__module__': __name__})
 
 
-class ReLU6(_Inplace):
-    """min(max(0, x), 6)."""
-
-    def forward(self, input):
-        return F.relu6(input, inplace=self.inplace)
-
-
-class SiLU(_Inplace):
-    """x * sigmoid(x)."""
-
-    def forward(self, input):
-        return F.silu(input, inplace=self.inplace)
-
-
-class LeakyReLU(Module):
-    """x if x > 0 else negative_slope * x."""
-
-    def __init__(self, negative_slope=0.01, inplace=False):
-        super().__init__()
-        self.negative_slope, self.inplace = negative_slope, inplace
-
-    def forward(self, input):
-        return F.leaky_relu(input, self.negative_slope, self.inplace)
-
-    def extra_repr(self):
-        return f"negative_slope={self.negative_slope}" + (', inplace=True' if self.inplace else '')
-
-
-class ELU(Module):
-    """x if x > 0 else alpha * (exp(x) - 1)."""
-
-    def __init__(self, alpha=1.0, inplace=False):
-        super().__init__()
-        self.alpha, self.inplace = alpha, inplace
-
-    def forward(self, input):
-        return F.elu(input, self.alpha, self.inplace)
-
-    def extra_repr(self):
-        return f"alpha={self.alpha}" + (', inplace=True' if self.inplace else '')
+_INPLACE = (('inplace', False),)
+ReLU = _activation_layer('ReLU', F.relu, _INPLACE, 'max(0, x).')
+ReLU6 = _activation_layer('ReLU6', F.relu6, _INPLACE, 'min(max(0, x), 6).')
+SiLU = _activation_layer('SiLU', F.silu, _INPLACE, 'x * sigmoid(x).')
+Mish = _activation_layer('Mish', F.mish, _INPLACE, 'x * tanh(softplus(x)).')
+Hardswish = _activation_layer('Hardswish', F.hardswish, _INPLACE, 'x * relu6(x + 3) / 6.')
+Hardsigmoid = _activation_layer('Hardsigmoid', F.hardsigmoid, _INPLACE, 'relu6(x + 3) / 6.')
+SELU = _activation_layer('SELU', F.selu, _INPLACE, 'scale * elu(x, alpha) with fixed alpha and scale.')
+LeakyReLU = _activation_layer('LeakyReLU', F.leaky_relu, (('negative_slope', 0.01), ('inplace', False)),
+                              'x if x > 0 else negative_slope * x.')
+ELU = _activation_layer('ELU', F.elu, (('alpha', 1.0), ('inplace', False)), 'x if x > 0 else alpha * (exp(x) - 1).')
+CELU = _activation_layer('CELU', F.celu, (('alpha', 1.0), ('inplace', False)),
+                         'max(0, x) + min(0, alpha * (exp(x / alpha) - 1)).')
+Hardtanh = _activation_layer('Hardtanh', F.hardtanh, (('min_val', -1.0), ('max_val', 1.0), ('inplace', False)),
+                             'clamp(x, min_val, max_val).')
+Threshold = _activation_layer('Threshold', F.threshold, (('threshold', 0.0), ('value', 0.0), ('inplace', False)),
+                              'x if x > threshold else value.')
+GELU = _activation_layer('GELU', F.gelu, (('approximate', 'none'),), 'x * Phi(x) (approximate="tanh": tanh formula).')
+Softplus = _activation_layer('Softplus', F.softplus, (('beta', 1.0), ('threshold', 20.0)),
+                             'log(1 + exp(beta x)) / beta (linear above threshold).')
+Hardshrink = _activation_layer('Hardshrink', F.hardshrink, (('lambd', 0.5),), 'x if |x| > lambd else 0.',
+                               '{lambd}')
+Softshrink = _activation_layer('Softshrink', F.softshrink, (('lambd', 0.5),), 'x -+ lambd outside [-lambd, lambd].',
+                               '{lambd}')
+GLU = _activation_layer('GLU', F.glu, (('dim', -1),), 'a * sigmoid(b) for the two halves of x along dim.')
+Sigmoid = _activation_layer('Sigmoid', F.sigmoid, (), '1 / (1 + exp(-x)).')
+Tanh = _activation_layer('Tanh', F.tanh, (), 'tanh(x).')
+LogSigmoid = _activation_layer('LogSigmoid', F.logsigmoid, (), 'log(sigmoid(x)).')
+Softsign = _activation_layer('Softsign', F.softsign, (), 'x / (1 + |x|).')
+Tanhshrink = _activation_layer('Tanhshrink', F.tanhshrink, (), 'x - tanh(x).')
+Softmax = _activation_layer('Softmax', F.softmax, (('dim', None),), 'exp(x_i) / sum_j exp(x_j) along dim.')
+LogSoftmax = _activation_layer('LogSoftmax', F.log_softmax, (('dim', None),), 'log(softmax(x)) along dim, stably.')
+Softmin = _activation_layer('Softmin', F.softmin, (('dim', None),), 'softmax(-x) along dim.')
 
 
-class Hardtanh(Module):
-    """clamp(x, min_val, max_val)."""
-
-    def __init__(self, min_val=-1.0, max_val=1.0, inplace=False):
-        super().__init__()
-        self.min_val, self.max_val, self.inplace = min_val, max_val, inplace
+class Softmax2d(Module):
+    """Softmax over the channels (dim -3) of (N, C, H, W) or (C, H, W) inputs."""
 
     def forward(self, input):
-        return F.hardtanh(input, self.min_val, self.max_val, self.inplace)
-
-    def extra_repr(self):
-        return f"min_val={self.min_val}, max_val={self.max_val}" + (', inplace=True' if self.inplace else '')
-
-
-class Sigmoid(Module):
-    """1 / (1 + exp(-x))."""
-
-    def forward(self, input):
-        return input.sigmoid()
-
-
-class Tanh(Module):
-    def forward(self, input):
-        return input.tanh()
-
-
-class GELU(Module):
-    """x * Phi(x) (approximate='tanh' uses torch's tanh formula)."""
-
-    def __init__(self, approximate='none'):
-        super().__init__()
-        self.approximate = approximate
-
-    def forward(self, input):
-        return F.gelu(input, approximate=self.approximate)
-
-    def extra_repr(self):
-        return f"approximate={self.approximate!r}"
-
-
-class Softplus(Module):
-    """log(1 + exp(beta x)) / beta (linear above threshold)."""
-
-    def __init__(self, beta=1.0, threshold=20.0):
-        super().__init__()
-        self.beta, self.threshold = beta, threshold
-
-    def forward(self, input):
-        return F.softplus(input, self.beta, self.threshold)
-
-    def extra_repr(self):
-        return f"beta={self.beta}, threshold={self.threshold}"
+        if input.dim() not in (3, 4):
+            raise ValueError(f"Softmax2d: expected input to be 3D or 4D, got {input.dim()}D instead")
+        return F.softmax(input, -3)
 
 
 class PReLU(Module):
@@ -140,39 +115,6 @@ class PReLU(Module):
 
     def extra_repr(self):
         return f"num_parameters={self.num_parameters}"
-
-
-class _SoftmaxBase(Module):
-    _fn = None
-
-    def __init__(self, dim=None):
-        super().__init__()
-        self.dim = dim
-
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        if not hasattr(self, 'dim'):
-            self.dim = None
-
-    def forward(self, input):
-        return type(self)._fn(input, self.dim, _stacklevel=5)
-
-    def extra_repr(self):
-        return f"dim={self.dim}"
-
-
-class Softmax(_SoftmaxBase):
-    """exp(x_i) / sum_j exp(x_j) along dim."""
-    _fn = staticmethod(F.softmax)
-
-
-class LogSoftmax(_SoftmaxBase):
-    """log(softmax(x)) along dim, computed stably."""
-    _fn = staticmethod(F.log_softmax)
-
-
-class Softmin(_SoftmaxBase):
-    _fn = staticmethod(F.softmin)
 
 
 class MultiheadAttention(Module):
