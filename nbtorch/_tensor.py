@@ -1809,6 +1809,7 @@ def _inplace_view(view, base, result):
     st.pos, st.base_size, st.base_shape = pos, bd.size, bd.shape
     st._out_refs = (_fn._wref(view),)
     view.grad_fn, view._rg, view._output_nr = st, True, 0
+    view._view_version = _counter(view)[0]
     if _fn._anomaly[0]:
         from .autograd.anomaly_mode import record_trace
         record_trace(cs)

@@ -268,3 +268,24 @@ def test_item_and_tolist():
         assert lib.arange(4.).view(2, 2).t().tolist() == [[0.0, 2.0], [1.0, 3.0]]
     helper_test_exception(lambda: torch.ones(3).item(), lambda: nbtorch.ones(3).item(), RuntimeError,
                           contains=['a Tensor with 3 elements cannot be converted to Scalar'])
+
+
+def test_views_made_before_an_inplace_change_see_it_in_backward():
+    """``v = y[0:2]; y.mul_(3)``: v's gradient flows through the new y, as torch regenerates v's grad_fn."""
+    outs = []
+    for lib in (torch, nbtorch):
+        x = lib.tensor([1., 2., 3.], requires_grad=True)
+        y = x * 2
+        v, w = y[0:2], y[1:]
+        y.mul_(3)
+        (v * lib.tensor([1., 10.])).sum().backward(retain_graph=True)
+        g1 = x.grad.clone()
+        w.sum().backward()
+        x2 = lib.tensor([1., 2., 3.], requires_grad=True)
+        z = x2 * 2
+        a, b = z[:2], z[1:]
+        a.mul_(5)                  # through one view; the other view sees it
+        b.sum().backward()
+        outs.append([g1.numpy(), x.grad.numpy(), x2.grad.numpy(), v.grad_fn.name()])
+    for a, b in zip(outs[1], outs[0]):
+        np.testing.assert_array_equal(a, b)

@@ -10,7 +10,7 @@
 """
 import weakref
 
-from .function import AccumulateGrad, Function, _TENSOR, _anomaly
+from .function import AccumulateGrad, Function, _TENSOR, _anomaly, refresh_view
 
 
 def _toposort(roots):
@@ -67,6 +67,8 @@ def run_backward(roots, root_grads, retain_graph=False, inputs=None, accumulate=
     buffers = {}
     nodes = []
     for t, g in zip(roots, root_grads):
+        if t._base is not None:
+            refresh_view(t)
         node = t.grad_fn
         if node is None:
             if t._rg:

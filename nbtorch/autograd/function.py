@@ -173,6 +173,8 @@ class AccumulateGrad(Node):
 
 def edge_of(t):
     """(node, output_nr) that a gradient for tensor ``t`` must flow into."""
+    if t._base is not None:
+        refresh_view(t)
     fn = t.grad_fn
     if fn is not None:
         return (fn, t._output_nr)
@@ -218,6 +220,7 @@ class ArrayFunction(Node):
             for r in results:
                 r._base = base
                 r._vc = vc
+                r._view_version = vc[0]
         if record:
             ctx.next_functions = tuple([edge_of(t) for t in tensors])
             # weak references to the outputs: graph views show intermediate values while they live
@@ -250,6 +253,33 @@ class ArrayFunction(Node):
         if type(out) is not tuple:
             return Tensor._wrap(out) if out is not None else None
         return tuple(Tensor._wrap(o) if o is not None else None for o in out)
+
+
+def refresh_view(t):
+    """Give a view a fresh node if its base was modified in place after the view was made.
+
+    ``v = y[0]; y.mul_(3)``: ``v`` now holds y's new values, so its gradient must
+    flow into y's new node (torch regenerates the view's grad_fn the same way).
+    """
+    vv = t.__dict__.get('_view_version')
+    if vv is None:
+        return
+    base = t._base
+    vc = t._vc
+    if vc[0] == vv or not base._rg:
+        return
+    from ..ops.movement import view_positions, AsStrided
+    pos = view_positions(base._data, t._data)
+    t._view_version = vc[0]
+    if pos is None:
+        return
+    node = AsStrided.__new__(AsStrided)
+    node.needs_input_grad = (True,)
+    node.next_functions = (edge_of(base),)
+    node.pos, node.base_size, node.base_shape = pos, base._data.size, base._data.shape
+    node._out_refs = (_wref(t),)
+    node._out_meta = [(t._data.shape, t._data.dtype)]
+    t.grad_fn, t._rg, t._output_nr = node, True, 0
 
 
 def version_counter(t):
