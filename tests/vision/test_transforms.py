@@ -464,3 +464,17 @@ def test_random_apply_choice_order_use_nbtorch_rng():
     choice = T.RandomChoice([add1, mul2], p=[1, 0])
     assert all(choice(5) == 6 for _ in range(10))
     assert repr(T.RandomApply([T.ToTensor()], p=0.3)) == "RandomApply(\n    p=0.3\n    ToTensor()\n)"
+
+
+def test_module_transforms_compose_with_nn_sequential():
+    # torchvision's docs: transforms = torch.nn.Sequential(CenterCrop(10), Normalize(...)) on tensors
+    import nbtorch.nn as nn
+    seq = nn.Sequential(T.CenterCrop(10), T.Normalize((0.485, 0.456, 0.406), (0.229, 0.224, 0.225)))
+    x = nbtorch.from_numpy(RS.rand(2, 3, 30, 40).astype(np.float32))
+    out = seq(x)
+    exp = (to_np(x)[:, :, 10:20, 15:25] - np.array([0.485, 0.456, 0.406], np.float32)[:, None, None]) \
+        / np.array([0.229, 0.224, 0.225], np.float32)[:, None, None]
+    np.testing.assert_allclose(to_np(out), exp, rtol=1e-6, atol=1e-6)
+    assert isinstance(T.RandomCrop(3), nn.Module) and not isinstance(T.ToTensor(), nn.Module)
+    assert repr(seq) == ("Sequential(\n  (0): CenterCrop(size=(10, 10))\n"
+                         "  (1): Normalize(mean=(0.485, 0.456, 0.406), std=(0.229, 0.224, 0.225))\n)")

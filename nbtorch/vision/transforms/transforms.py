@@ -9,6 +9,7 @@ import numbers
 from collections.abc import Sequence
 
 from ..._tensor import Tensor
+from ...nn import Module
 from ... import _creation
 from . import functional as F
 from .functional import InterpolationMode, _interpolation_modes_from_int
@@ -49,6 +50,14 @@ class _Transform:
         return f"{self.__class__.__name__}()"
 
 
+class _ModuleTransform(Module):
+    """Base of the transforms that torchvision makes ``nn.Module``s, so ``nn.Sequential(CenterCrop(10),
+    Normalize(...))`` works on tensors."""
+
+    def __repr__(self):
+        return f"{self.__class__.__name__}()"
+
+
 class ToTensor(_Transform):
     """PIL image or HWC uint8 ndarray -> float32 CHW tensor in [0, 1]."""
 
@@ -63,10 +72,11 @@ class PILToTensor(_Transform):
         return F.pil_to_tensor(pic)
 
 
-class ConvertImageDtype(_Transform):
+class ConvertImageDtype(_ModuleTransform):
     """Convert a tensor image to ``dtype``, rescaling values (uint8 255 <-> float 1.0)."""
 
     def __init__(self, dtype):
+        super().__init__()
         self.dtype = dtype
 
     def forward(self, image):
@@ -90,10 +100,11 @@ class ToPILImage(_Transform):
         return format_string
 
 
-class Normalize(_Transform):
+class Normalize(_ModuleTransform):
     """``output[c] = (input[c] - mean[c]) / std[c]`` for a float tensor image."""
 
     def __init__(self, mean, std, inplace=False):
+        super().__init__()
         self.mean = mean
         self.std = std
         self.inplace = inplace
@@ -105,10 +116,11 @@ class Normalize(_Transform):
         return f"{self.__class__.__name__}(mean={self.mean}, std={self.std})"
 
 
-class Resize(_Transform):
+class Resize(_ModuleTransform):
     """Resize to ``size``: an int sets the smaller edge (keeping the aspect ratio), ``(h, w)`` sets both."""
 
     def __init__(self, size, interpolation=InterpolationMode.BILINEAR, max_size=None, antialias=True):
+        super().__init__()
         if not isinstance(size, (int, Sequence)) and size is not None:
             raise TypeError(f"Size should be int or sequence. Got {type(size)}")
         if isinstance(size, Sequence) and len(size) not in (1, 2):
@@ -139,10 +151,11 @@ def _setup_size(size, error_msg):
     return size
 
 
-class CenterCrop(_Transform):
+class CenterCrop(_ModuleTransform):
     """Crop the centre ``size`` (zero-padding first if the image is smaller)."""
 
     def __init__(self, size):
+        super().__init__()
         self.size = _setup_size(size, error_msg="Please provide only two dimensions (h, w) for size.")
 
     def forward(self, img):
@@ -152,10 +165,11 @@ class CenterCrop(_Transform):
         return f"{self.__class__.__name__}(size={self.size})"
 
 
-class Pad(_Transform):
+class Pad(_ModuleTransform):
     """Pad every border by ``padding`` pixels with ``fill`` ('constant'), or 'edge', 'reflect', 'symmetric'."""
 
     def __init__(self, padding, fill=0, padding_mode="constant"):
+        super().__init__()
         if not isinstance(padding, (numbers.Number, tuple, list)):
             raise TypeError("Got inappropriate padding arg")
         if not isinstance(fill, (numbers.Number, tuple, list)):
@@ -189,10 +203,11 @@ class Lambda(_Transform):
         return self.lambd(img)
 
 
-class RandomApply(_Transform):
+class RandomApply(_ModuleTransform):
     """Apply the list of ``transforms`` with probability ``p``."""
 
     def __init__(self, transforms, p=0.5):
+        super().__init__()
         self.transforms = transforms
         self.p = p
 
@@ -248,7 +263,7 @@ class RandomChoice(_Transform):
         return f"{Compose.__repr__(self)}(p={self.p})"
 
 
-class RandomCrop(_Transform):
+class RandomCrop(_ModuleTransform):
     """Crop a random ``size`` box, after optional ``padding`` (and padding up to ``size`` if ``pad_if_needed``)."""
 
     @staticmethod
@@ -265,6 +280,7 @@ class RandomCrop(_Transform):
         return i, j, th, tw
 
     def __init__(self, size, padding=None, pad_if_needed=False, fill=0, padding_mode="constant"):
+        super().__init__()
         self.size = tuple(_setup_size(size, error_msg="Please provide only two dimensions (h, w) for size."))
         self.padding = padding
         self.pad_if_needed = pad_if_needed
@@ -286,10 +302,11 @@ class RandomCrop(_Transform):
         return f"{self.__class__.__name__}(size={self.size}, padding={self.padding})"
 
 
-class RandomHorizontalFlip(_Transform):
+class RandomHorizontalFlip(_ModuleTransform):
     """Mirror left-right with probability ``p``."""
 
     def __init__(self, p=0.5):
+        super().__init__()
         self.p = p
 
     def forward(self, img):
@@ -301,10 +318,11 @@ class RandomHorizontalFlip(_Transform):
         return f"{self.__class__.__name__}(p={self.p})"
 
 
-class RandomVerticalFlip(_Transform):
+class RandomVerticalFlip(_ModuleTransform):
     """Mirror top-bottom with probability ``p``."""
 
     def __init__(self, p=0.5):
+        super().__init__()
         self.p = p
 
     def forward(self, img):
@@ -316,11 +334,12 @@ class RandomVerticalFlip(_Transform):
         return f"{self.__class__.__name__}(p={self.p})"
 
 
-class RandomResizedCrop(_Transform):
+class RandomResizedCrop(_ModuleTransform):
     """Crop a random area (``scale`` of the image, aspect ``ratio``) and resize it to ``size``."""
 
     def __init__(self, size, scale=(0.08, 1.0), ratio=(3.0 / 4.0, 4.0 / 3.0),
                  interpolation=InterpolationMode.BILINEAR, antialias=True):
+        super().__init__()
         self.size = _setup_size(size, error_msg="Please provide only two dimensions (h, w) for size.")
         if not isinstance(scale, Sequence):
             raise TypeError("Scale should be a sequence")
@@ -374,10 +393,11 @@ class RandomResizedCrop(_Transform):
         return format_string
 
 
-class FiveCrop(_Transform):
+class FiveCrop(_ModuleTransform):
     """The four corners and the centre, as a tuple of 5 images."""
 
     def __init__(self, size):
+        super().__init__()
         self.size = _setup_size(size, error_msg="Please provide only two dimensions (h, w) for size.")
 
     def forward(self, img):
@@ -387,10 +407,11 @@ class FiveCrop(_Transform):
         return f"{self.__class__.__name__}(size={self.size})"
 
 
-class TenCrop(_Transform):
+class TenCrop(_ModuleTransform):
     """``FiveCrop`` of the image and of its flipped copy (10 images)."""
 
     def __init__(self, size, vertical_flip=False):
+        super().__init__()
         self.size = _setup_size(size, error_msg="Please provide only two dimensions (h, w) for size.")
         self.vertical_flip = vertical_flip
 
@@ -419,10 +440,11 @@ def _setup_angle(x, name, req_sizes=(2,)):
     return [float(d) for d in x]
 
 
-class RandomRotation(_Transform):
+class RandomRotation(_ModuleTransform):
     """Rotate by an angle drawn uniformly from ``degrees`` (``d`` means ``(-d, d)``), counter-clockwise."""
 
     def __init__(self, degrees, interpolation=InterpolationMode.NEAREST, expand=False, center=None, fill=0):
+        super().__init__()
         if isinstance(interpolation, int):
             interpolation = _interpolation_modes_from_int(interpolation)
         self.degrees = _setup_angle(degrees, name="degrees", req_sizes=(2,))
@@ -462,10 +484,11 @@ class RandomRotation(_Transform):
         return format_string
 
 
-class Grayscale(_Transform):
+class Grayscale(_ModuleTransform):
     """RGB -> gray (luma); ``num_output_channels=3`` repeats it to 3 channels."""
 
     def __init__(self, num_output_channels=1):
+        super().__init__()
         self.num_output_channels = num_output_channels
 
     def forward(self, img):
@@ -475,10 +498,11 @@ class Grayscale(_Transform):
         return f"{self.__class__.__name__}(num_output_channels={self.num_output_channels})"
 
 
-class RandomGrayscale(_Transform):
+class RandomGrayscale(_ModuleTransform):
     """Grayscale with probability ``p``, keeping the number of channels."""
 
     def __init__(self, p=0.1):
+        super().__init__()
         self.p = p
 
     def forward(self, img):
