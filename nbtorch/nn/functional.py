@@ -535,6 +535,89 @@ def kl_div(input, target, size_average=None, reduce=None, reduction='mean', log_
     return reduce_loss(loss, reduction)
 
 
+def margin_ranking_loss(input1, input2, target, margin=0.0, size_average=None, reduce=None, reduction='mean'):
+    """max(0, -y (x1 - x2) + margin)."""
+    loss = (-target * (input1 - input2) + margin).clamp_min(0)
+    return reduce_loss(loss, _reduction(size_average, reduce, reduction))
+
+
+def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction='mean'):
+    """x where y == 1, max(0, margin - x) where y == -1."""
+    from .. import where
+    zeros = input * 0
+    loss = where(target != 1, (margin - input).clamp_min(0), zeros) + where(target != -1, input, zeros)
+    return reduce_loss(loss, _reduction(size_average, reduce, reduction))
+
+
+def soft_margin_loss(input, target, size_average=None, reduce=None, reduction='mean'):
+    """log(1 + exp(-y x))."""
+    return reduce_loss(softplus(-target * input), _reduction(size_average, reduce, reduction))
+
+
+def cosine_embedding_loss(input1, input2, target, margin=0.0, size_average=None, reduce=None, reduction='mean'):
+    """1 - cos(x1, x2) where y == 1, max(0, cos(x1, x2) - margin) where y == -1."""
+    from .. import where
+    eps = 1e-12
+    dim = input1.dim() - 1
+    prod_sum = (input1 * input2).sum(dim)
+    mag1 = (input1 * input1).sum(dim) + eps
+    mag2 = (input2 * input2).sum(dim) + eps
+    cos = prod_sum / (mag1 * mag2).sqrt()
+    zeros = cos * 0
+    loss = where(target == 1, 1 - cos, zeros) + where(target == -1, (cos - margin).clamp_min(0), zeros)
+    return reduce_loss(loss, _reduction(size_average, reduce, reduction))
+
+
+def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-06, swap=False, size_average=None,
+                        reduce=None, reduction='mean'):
+    """max(0, d(a, p) - d(a, n) + margin), d the pairwise p-norm distance."""
+    from .. import minimum
+    d_pos = pairwise_distance(anchor, positive, p, eps)
+    d_neg = pairwise_distance(anchor, negative, p, eps)
+    if swap:
+        d_neg = minimum(d_neg, pairwise_distance(positive, negative, p, eps))
+    loss = (margin + d_pos - d_neg).clamp_min(0)
+    return reduce_loss(loss, _reduction(size_average, reduce, reduction))
+
+
+def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-08, reduce=None,
+                     reduction='mean'):
+    """exp(x) - y x (log_input) or x - y log(x + eps); full adds Stirling's term."""
+    if log_input:
+        loss = input.exp() - target * input
+    else:
+        loss = input - target * (input + eps).log()
+    if full:
+        with np.errstate(divide='ignore', invalid='ignore'):
+            stirling = target * target.log() - target + 0.5 * (2 * math.pi * target).log()
+        loss = loss + stirling.masked_fill(target <= 1, 0)
+    return reduce_loss(loss, _reduction(size_average, reduce, reduction))
+
+
+def gaussian_nll_loss(input, target, var, full=False, eps=1e-06, reduction='mean'):
+    """0.5 (log(var) + (x - y)^2 / var) (+ 0.5 log(2 pi) with full); var is clamped at eps (without grad)."""
+    if var.dim() == input.dim() - 1 and tuple(var.shape) == tuple(input.shape[:-1]):
+        var = var.unsqueeze(-1)
+    if (var._data < 0).any():
+        raise ValueError("var has negative entry/entries")
+    var = var.clone()
+    with _gm.no_grad():
+        var.clamp_(min=eps)
+    loss = 0.5 * (var.log() + (input - target) ** 2 / var)
+    if full:
+        loss = loss + 0.5 * math.log(2 * math.pi)
+    return reduce_loss(loss, reduction)
+
+
+def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None, reduction='mean'):
+    """-(y log sigmoid(x) + (1 - y) log sigmoid(-x)), averaged over the classes."""
+    loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
+    if weight is not None:
+        loss = loss * weight
+    loss = loss.sum(dim=input.dim() - 1) / input.size(-1)
+    return reduce_loss(loss, _reduction(size_average, reduce, reduction))
+
+
 def _class_targets(input, target, name):
     """Check the (N, C, d1, ...) input against an (N, d1, ...) integer target; give the target array."""
     if target._data.dtype.kind not in 'iu':

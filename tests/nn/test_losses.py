@@ -230,3 +230,54 @@ def test_invalid_reduction():
         F_N.mse_loss(nbtorch.ones(2), nbtorch.ones(2), reduction='nope')
     with pytest.raises(ValueError, match='nope is not a valid value for reduction'):
         F_T.mse_loss(torch.ones(2), torch.ones(2), reduction='nope')
+
+
+SIGNS = np.array([1.0, -1.0, 1.0, -1.0], np.float32)
+
+
+@pytest.mark.parametrize('reduction', REDUCTIONS)
+def test_margin_and_embedding_losses(reduction):
+    kw = dict(reduction=reduction)
+    helper_test_op([(4,), (4,), SIGNS], lambda a, b, y: F_T.margin_ranking_loss(a, b, y, margin=0.3, **kw),
+                   lambda a, b, y: F_N.margin_ranking_loss(a, b, y, margin=0.3, **kw))
+    helper_test_op([(4, 3), (4, 3), SIGNS], lambda a, b, y: F_T.cosine_embedding_loss(a, b, y, margin=0.1, **kw),
+                   lambda a, b, y: F_N.cosine_embedding_loss(a, b, y, margin=0.1, **kw))
+    helper_test_op([(4,), SIGNS], lambda a, y: F_T.hinge_embedding_loss(a, y, **kw),
+                   lambda a, y: F_N.hinge_embedding_loss(a, y, **kw))
+    helper_test_op([(4,)], lambda a: F_T.soft_margin_loss(a, torch.from_numpy(SIGNS), **kw),
+                   lambda a: F_N.soft_margin_loss(a, nbtorch.from_numpy(SIGNS), **kw))
+    for swap in (False, True):
+        helper_test_op([(4, 3), (4, 3), (4, 3)],
+                       lambda a, p, n: F_T.triplet_margin_loss(a, p, n, swap=swap, **kw),
+                       lambda a, p, n: F_N.triplet_margin_loss(a, p, n, swap=swap, **kw))
+
+
+@pytest.mark.parametrize('reduction', REDUCTIONS)
+def test_likelihood_losses(reduction):
+    kw = dict(reduction=reduction)
+    counts = np.array([[0., 1., 3.], [2., 5., 0.]], np.float32)
+    for log_input in (True, False):
+        for full in (False, True):
+            helper_test_op([(2, 3), counts],
+                           lambda x, t: F_T.poisson_nll_loss(x if log_input else x.exp(), t, log_input=log_input,
+                                                             full=full, **kw),
+                           lambda x, t: F_N.poisson_nll_loss(x if log_input else x.exp(), t, log_input=log_input,
+                                                             full=full, **kw))
+    var = np.array([[0.5, 1.0, 2.0], [1e-9, 0.3, 1.5]], np.float32)
+    for full in (False, True):
+        helper_test_op([(2, 3), (2, 3), var], lambda x, t, v: F_T.gaussian_nll_loss(x, t, v, full=full, **kw),
+                       lambda x, t, v: F_N.gaussian_nll_loss(x, t, v, full=full, **kw))
+    helper_test_op([(2, 3), (2, 3), np.array([0.5, 1.0], np.float32)],
+                   lambda x, t, v: F_T.gaussian_nll_loss(x, t, v, **kw),
+                   lambda x, t, v: F_N.gaussian_nll_loss(x, t, v, **kw))
+    y = np.array([[1., 0., 1.], [0., 0., 1.]], np.float32)
+    helper_test_op([(2, 3), y], lambda x, t: F_T.multilabel_soft_margin_loss(x, t, **kw),
+                   lambda x, t: F_N.multilabel_soft_margin_loss(x, t, **kw))
+
+
+@pytest.mark.parametrize('name,args', [('MarginRankingLoss', (0.5,)), ('CosineEmbeddingLoss', ()),
+                                       ('HingeEmbeddingLoss', ()), ('SoftMarginLoss', ()),
+                                       ('TripletMarginLoss', ()), ('PoissonNLLLoss', ()), ('GaussianNLLLoss', ()),
+                                       ('MultiLabelSoftMarginLoss', ())])
+def test_extra_loss_module_reprs(name, args):
+    assert repr(getattr(nbtorch.nn, name)(*args)) == repr(getattr(torch.nn, name)(*args))

@@ -15,7 +15,8 @@ from .distance import CosineSimilarity, PairwiseDistance
 from .rnn import RNNBase, RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell
 from .transformer import TransformerEncoderLayer, TransformerEncoder
 from .loss import (L1Loss, MSELoss, SmoothL1Loss, HuberLoss, CrossEntropyLoss, NLLLoss, BCELoss,
-                   BCEWithLogitsLoss, KLDivLoss)
+                   BCEWithLogitsLoss, KLDivLoss, MarginRankingLoss, CosineEmbeddingLoss, HingeEmbeddingLoss,
+                   SoftMarginLoss, TripletMarginLoss, PoissonNLLLoss, GaussianNLLLoss, MultiLabelSoftMarginLoss)
 
 # ---- convolution and pooling (helper H5 owns conv.py / pooling.py and edits this block) ----
 from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d  # noqa: F401
