@@ -403,3 +403,18 @@ def test_datasets_feed_a_dataloader():
     assert tuple(y.shape) == (32,) and y.dtype == nbtorch.int64
     X, y = next(iter(DataLoader(datasets.Spirals(n_samples=30), batch_size=8)))
     assert tuple(X.shape) == (8, 2) and y.dtype == nbtorch.int64
+
+
+def test_extract_archive_refuses_paths_outside(tmp_path):
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz") as tar:
+        data = b"evil"
+        info = tarfile.TarInfo("../escaped.txt")
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+    archive = tmp_path / "a" / "bad.tar.gz"
+    archive.parent.mkdir()
+    archive.write_bytes(buf.getvalue())
+    with pytest.raises(RuntimeError, match="Refusing to extract"):
+        dutils.extract_archive(str(archive))
+    assert not (tmp_path / "escaped.txt").exists()

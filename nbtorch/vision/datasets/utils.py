@@ -81,7 +81,11 @@ def extract_archive(from_path, to_path=None, remove_finished=False):
     name = from_path.lower()
     if name.endswith((".tar.gz", ".tgz", ".tar", ".tar.bz2", ".tar.xz")):
         with tarfile.open(from_path) as tar:
-            tar.extractall(to_path, members=list(_safe_members(tar, to_path)))
+            members = list(_safe_members(tar, to_path))
+            if hasattr(tarfile, "data_filter"):      # Python's own guard against unsafe archives
+                tar.extractall(to_path, members=members, filter="data")
+            else:
+                tar.extractall(to_path, members=members)
         out = to_path
     elif name.endswith(".zip"):
         with zipfile.ZipFile(from_path) as z:

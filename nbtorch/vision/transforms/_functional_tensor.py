@@ -106,7 +106,7 @@ def pad(img, padding, fill=0, padding_mode='constant'):
     a = a[..., max(-top, 0):h - max(-bottom, 0), max(-left, 0):w - max(-right, 0)]
     widths = [(0, 0)] * (a.ndim - 2) + [(max(top, 0), max(bottom, 0)), (max(left, 0), max(right, 0))]
     if padding_mode == 'constant':
-        out = xp.pad(a, widths, mode='constant', constant_values=np.array(fill).astype(a.dtype))
+        out = xp.pad(a, widths, mode='constant', constant_values=np.array(fill).astype(a.dtype).item())
     else:
         out = xp.pad(a, widths, mode=padding_mode)
     return Tensor._wrap(out)

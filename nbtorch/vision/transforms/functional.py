@@ -7,6 +7,7 @@ and dispatches to ``_functional_pil`` (Pillow does the work) or
 import math
 import numbers
 import sys
+import warnings
 from enum import Enum
 
 import numpy as np
@@ -279,6 +280,8 @@ def resize(img, size, interpolation=InterpolationMode.BILINEAR, max_size=None, a
     if [image_height, image_width] == output_size:
         return img
     if not isinstance(img, Tensor):
+        if antialias is False:
+            warnings.warn("Anti-alias option is always applied for PIL Image input. Argument antialias is ignored.")
         return F_pil.resize(img, size=output_size, interpolation=pil_modes_mapping[interpolation])
     return F_t.resize(img, size=output_size, interpolation=interpolation.value, antialias=antialias)
 
