@@ -20,7 +20,7 @@ from . import _ops
 __all__ = ['linear', 'bilinear', 'relu', 'relu_', 'relu6', 'leaky_relu', 'leaky_relu_', 'gelu', 'elu', 'silu',
            'softplus', 'hardtanh', 'selu', 'celu', 'mish', 'hardswish', 'hardsigmoid', 'logsigmoid', 'hardshrink',
            'softshrink', 'threshold', 'softsign', 'tanhshrink', 'glu', 'prelu', 'sigmoid', 'tanh', 'softmax', 'log_softmax', 'softmin', 'dropout',
-           'dropout1d', 'dropout2d', 'batch_norm', 'layer_norm', 'group_norm', 'embedding', 'one_hot',
+           'dropout1d', 'dropout2d', 'batch_norm', 'layer_norm', 'group_norm', 'instance_norm', 'rms_norm', 'pixel_shuffle', 'pixel_unshuffle', 'embedding', 'one_hot',
            'cosine_similarity', 'pairwise_distance', 'normalize', 'pad', 'mse_loss', 'l1_loss',
            'smooth_l1_loss', 'huber_loss', 'cross_entropy', 'nll_loss', 'binary_cross_entropy',
            'binary_cross_entropy_with_logits', 'kl_div', 'multi_head_attention_forward']
@@ -329,6 +329,66 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):
     axes = tuple(range(input.dim() - k, input.dim()))
     return _norm_call(input, weight, bias, axes=axes, stat_shape=input._data.shape, param_shape=normalized_shape,
                       eps=eps, name='NativeLayerNormBackward0')
+
+
+def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True,
+                  momentum=0.1, eps=1e-05):
+    """Normalize each channel of each sample over its spatial dims; running stats average over the batch."""
+    x = input._data
+    C = x.shape[1]
+    axes = tuple(range(2, x.ndim))
+    pshape = (1, C) + (1,) * (x.ndim - 2)
+    if use_input_stats:
+        if running_mean is not None or running_var is not None:
+            n = int(np.prod(x.shape[2:]))
+            mean = x.mean(axis=axes)
+            var = x.var(axis=axes) * (n / max(n - 1, 1))
+            with _gm.no_grad():
+                for buf, stat in ((running_mean, mean), (running_var, var)):
+                    if buf is not None:
+                        buf._data[...] = ((1 - momentum) * buf._data + momentum * stat.mean(axis=0)) \
+                            .astype(buf._data.dtype)
+                        buf._bump_version()
+        return _norm_call(input, weight, bias, axes=axes, stat_shape=x.shape, param_shape=pshape, eps=eps,
+                          name='ViewBackward0')
+    mean = running_mean._data.reshape(pshape).astype(x.dtype, copy=False)
+    var = running_var._data.reshape(pshape).astype(x.dtype, copy=False)
+    return _norm_call(input, weight, bias, axes=axes, stat_shape=x.shape, param_shape=pshape, eps=eps,
+                      mean=mean, var=var, batch_stats=False, name='ViewBackward0')
+
+
+def rms_norm(input, normalized_shape, weight=None, eps=None):
+    """x / sqrt(mean(x^2 over the last dims) + eps) * weight; eps defaults to the dtype's machine epsilon."""
+    if isinstance(normalized_shape, int):
+        normalized_shape = (normalized_shape,)
+    if eps is None:
+        eps = float(np.finfo(input._data.dtype).eps)
+    dims = tuple(range(input.dim() - len(normalized_shape), input.dim()))
+    out = input * (input.pow(2).mean(dims, keepdim=True) + eps).rsqrt()
+    return out if weight is None else out * weight
+
+
+def pixel_shuffle(input, upscale_factor):
+    """(*, C r^2, H, W) -> (*, C, H r, W r)."""
+    r = upscale_factor
+    *lead, c, h, w = input.shape
+    if c % (r * r):
+        raise RuntimeError(f"pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of "
+                           f"upscale_factor, but input.size(-3)={c} is not divisible by {r * r}")
+    x = input.reshape(*lead, c // (r * r), r, r, h, w)
+    k = len(lead)
+    x = x.permute(*range(k), k, k + 3, k + 1, k + 4, k + 2)
+    return x.reshape(*lead, c // (r * r), h * r, w * r)
+
+
+def pixel_unshuffle(input, downscale_factor):
+    """(*, C, H r, W r) -> (*, C r^2, H, W)."""
+    r = downscale_factor
+    *lead, c, h, w = input.shape
+    x = input.reshape(*lead, c, h // r, r, w // r, r)
+    k = len(lead)
+    x = x.permute(*range(k), k, k + 2, k + 4, k + 1, k + 3)
+    return x.reshape(*lead, c * r * r, h // r, w // r)
 
 
 def group_norm(input, num_groups, weight=None, bias=None, eps=1e-05):

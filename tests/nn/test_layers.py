@@ -281,3 +281,38 @@ def test_double_precision_module():
     th.double(), nb.double()
     check_module(th, nb, [np.random.default_rng(0).standard_normal((4, 3))], atol=1e-12, rtol=1e-12,
                  grad_atol=1e-12, grad_rtol=1e-12)
+
+
+MORE_LAYERS = [
+    ('RMSNorm', (4,), {}, [(3, 4)]), ('RMSNorm', ((2, 4),), {'eps': 1e-3}, [(3, 2, 4)]),
+    ('RMSNorm', (4,), {'elementwise_affine': False}, [(3, 4)]),
+    ('InstanceNorm1d', (3,), {}, [(2, 3, 5)]), ('InstanceNorm2d', (3,), {'affine': True}, [(2, 3, 4, 4)]),
+    ('InstanceNorm2d', (3,), {'affine': True, 'track_running_stats': True}, [(2, 3, 4, 4)]),
+    ('InstanceNorm1d', (3,), {}, [(3, 5)]),
+    ('ZeroPad1d', (2,), {}, [(2, 3, 4)]), ('ZeroPad3d', ((1, 0, 0, 1, 1, 1),), {}, [(1, 2, 2, 2, 2)]),
+    ('ConstantPad1d', ((1, 2), 0.5), {}, [(2, 3)]), ('ConstantPad3d', (1, -1.0), {}, [(1, 1, 2, 2, 2)]),
+    ('ReflectionPad1d', (2,), {}, [(2, 3, 4)]), ('ReflectionPad2d', (1,), {}, [(1, 2, 3, 3)]),
+    ('ReflectionPad2d', ((1, 0, 2, 1),), {}, [(1, 2, 4, 3)]),
+    ('ReplicationPad1d', ((2, 1),), {}, [(2, 3, 4)]), ('ReplicationPad2d', (1,), {}, [(1, 2, 3, 3)]),
+    ('CircularPad1d', (1,), {}, [(2, 3, 4)]), ('CircularPad2d', ((1, 0, 1, 2),), {}, [(1, 2, 3, 3)]),
+    ('Upsample', (), {'scale_factor': 2}, [(1, 2, 3, 3)]),
+    ('Upsample', (), {'size': (5, 4), 'mode': 'bilinear', 'align_corners': False}, [(1, 2, 3, 3)]),
+    ('UpsamplingNearest2d', (), {'scale_factor': 2}, [(1, 2, 3, 3)]),
+    ('UpsamplingBilinear2d', (), {'size': 5}, [(1, 2, 3, 3)]),
+    ('Unfold', (2,), {'stride': 1}, [(1, 2, 4, 4)]), ('Fold', ((4, 4), 2), {'stride': 2}, [(1, 8, 4)]),
+    ('PixelShuffle', (2,), {}, [(1, 8, 2, 3)]), ('PixelUnshuffle', (2,), {}, [(1, 2, 4, 6)]),
+]
+
+
+@pytest.mark.parametrize('name,args,kwargs,inputs', MORE_LAYERS,
+                         ids=[f"{n}-{i}" for i, (n, *_) in enumerate(MORE_LAYERS)])
+def test_more_layers_match_torch(name, args, kwargs, inputs):
+    check_module(*pair(name, *args, **kwargs), inputs)
+
+
+def test_pad_sequence():
+    seqs = [np.arange(6, dtype=np.float32).reshape(3, 2), np.ones((1, 2), np.float32), np.zeros((2, 2), np.float32)]
+    for kw in ({}, {'batch_first': True}, {'padding_value': -1.0, 'padding_side': 'left'}):
+        a = torch.nn.utils.rnn.pad_sequence([torch.from_numpy(s) for s in seqs], **kw)
+        b = nbtorch.nn.utils.rnn.pad_sequence([nbtorch.from_numpy(s) for s in seqs], **kw)
+        compare(str(kw), b, a, 0, 0)

@@ -97,3 +97,36 @@ class BatchNorm2d(_BatchNorm):
 class BatchNorm3d(_BatchNorm):
     _dims = (5,)
     _dims_text = '5D'
+
+
+class _InstanceNorm(_BatchNorm):
+    """Normalize each channel of each sample over its spatial dims (no affine and no running stats by default)."""
+
+    def __init__(self, num_features, eps=1e-05, momentum=0.1, affine=False, track_running_stats=False,
+                 device=None, dtype=None):
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype)
+
+    def forward(self, input):
+        self._check_input_dim(input)
+        unbatched = input.dim() == self._dims[0]
+        if unbatched:
+            input = input.unsqueeze(0)
+        out = F.instance_norm(input, self.running_mean, self.running_var, self.weight, self.bias,
+                              self.training or not self.track_running_stats,
+                              self.momentum if self.momentum is not None else 0.0, self.eps)
+        return out.squeeze(0) if unbatched else out
+
+
+class InstanceNorm1d(_InstanceNorm):
+    _dims = (2, 3)
+    _dims_text = '2D or 3D'
+
+
+class InstanceNorm2d(_InstanceNorm):
+    _dims = (3, 4)
+    _dims_text = '3D or 4D'
+
+
+class InstanceNorm3d(_InstanceNorm):
+    _dims = (4, 5)
+    _dims_text = '4D or 5D'
