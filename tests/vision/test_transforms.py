@@ -478,3 +478,66 @@ def test_module_transforms_compose_with_nn_sequential():
     assert isinstance(T.RandomCrop(3), nn.Module) and not isinstance(T.ToTensor(), nn.Module)
     assert repr(seq) == ("Sequential(\n  (0): CenterCrop(size=(10, 10))\n"
                          "  (1): Normalize(mean=(0.485, 0.456, 0.406), std=(0.229, 0.224, 0.225))\n)")
+
+
+# ----------------------------------------------------------------------------- colour
+def test_color_adjust_pil_uses_image_enhance():
+    from PIL import ImageEnhance
+    for fn, enh in ((F.adjust_brightness, ImageEnhance.Brightness), (F.adjust_contrast, ImageEnhance.Contrast),
+                    (F.adjust_saturation, ImageEnhance.Color)):
+        np.testing.assert_array_equal(np.asarray(fn(pil_rgb(), 1.3)), np.asarray(enh(pil_rgb()).enhance(1.3)))
+    h, s, v = (np.array(c) for c in pil_rgb().convert("HSV").split())
+    shifted = Image.merge("HSV", [Image.fromarray(((h.astype(int) + 256 - 25) % 256).astype(np.uint8)),
+                                  Image.fromarray(s), Image.fromarray(v)]).convert("RGB")
+    np.testing.assert_array_equal(np.asarray(F.adjust_hue(pil_rgb(), -0.1)), np.asarray(shifted))  # int(-25.5) = -25
+    assert F.adjust_hue(pil_gray(), 0.2) is not None
+    with pytest.raises(ValueError, match=r"hue_factor \(0.7\) is not in \[-0.5, 0.5\]"):
+        F.adjust_hue(pil_rgb(), 0.7)
+
+
+def test_color_adjust_tensor_formulas():
+    a = RS.rand(3, 6, 7).astype(np.float32)
+    gray = (np.float32(0.2989) * a[0] + np.float32(0.587) * a[1] + np.float32(0.114) * a[2])
+    np.testing.assert_allclose(to_np(F.adjust_brightness(nb(a), 1.5)), np.clip(1.5 * a, 0, 1), rtol=1e-6)
+    np.testing.assert_allclose(to_np(F.adjust_contrast(nb(a), 0.3)), np.clip(0.3 * a + 0.7 * gray.mean(), 0, 1),
+                               rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(to_np(F.adjust_saturation(nb(a), 1.7)), np.clip(1.7 * a - 0.7 * gray, 0, 1),
+                               rtol=1e-5, atol=1e-6)
+    u = RS.randint(0, 256, (3, 4, 4)).astype(np.uint8)
+    out = F.adjust_brightness(nb(u), 1.3)
+    assert out.dtype == nbtorch.uint8
+    np.testing.assert_array_equal(to_np(out), np.clip(np.float32(1.3) * u.astype(np.float32), 0, 255).astype(np.uint8))
+
+
+def test_adjust_hue_tensor_matches_colorsys():
+    import colorsys
+    a = RS.rand(3, 5, 6).astype(np.float32)
+    out = to_np(F.adjust_hue(nb(a), 0.23))
+    exp = np.empty_like(a)
+    for i in range(5):
+        for j in range(6):
+            hh, ss, vv = colorsys.rgb_to_hsv(*a[:, i, j].astype(np.float64))
+            exp[:, i, j] = colorsys.hsv_to_rgb((hh + 0.23) % 1.0, ss, vv)
+    np.testing.assert_allclose(out, exp, atol=2e-6)
+    g = nbtorch.rand(1, 3, 3)
+    assert F.adjust_hue(g, 0.3) is g                          # one channel: nothing to rotate
+
+
+def test_color_jitter():
+    cj = T.ColorJitter(brightness=0.4, contrast=0.4, saturation=0.4, hue=0.1)
+    assert repr(cj) == ("ColorJitter(brightness=(0.6, 1.4), contrast=(0.6, 1.4), saturation=(0.6, 1.4), "
+                        "hue=(-0.1, 0.1))")
+    nbtorch.manual_seed(2)
+    a = np.asarray(cj(pil_rgb()))
+    nbtorch.manual_seed(2)
+    b = np.asarray(cj(pil_rgb()))
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a, RGB)
+    fixed = T.ColorJitter(brightness=(1.5, 1.5))
+    np.testing.assert_allclose(to_np(fixed(nb(RGB.transpose(2, 0, 1) / np.float32(255)))),
+                               np.clip(1.5 * RGB.transpose(2, 0, 1) / np.float32(255), 0, 1), rtol=1e-6)
+    assert T.ColorJitter().brightness is None
+    with pytest.raises(ValueError, match="If brightness is a single number, it must be non negative."):
+        T.ColorJitter(brightness=-1)
+    with pytest.raises(ValueError, match=r"hue values should be between \(-0.5, 0.5\)"):
+        T.ColorJitter(hue=0.6)

@@ -140,3 +140,36 @@ def to_grayscale(img, num_output_channels):
         g = np.array(img.convert('L'), dtype=np.uint8)
         return Image.fromarray(np.dstack([g, g, g]), 'RGB')
     raise ValueError("num_output_channels should be either 1 or 3")
+
+
+def adjust_brightness(img, brightness_factor):
+    _check(img)
+    from PIL import ImageEnhance
+    return ImageEnhance.Brightness(img).enhance(brightness_factor)
+
+
+def adjust_contrast(img, contrast_factor):
+    _check(img)
+    from PIL import ImageEnhance
+    return ImageEnhance.Contrast(img).enhance(contrast_factor)
+
+
+def adjust_saturation(img, saturation_factor):
+    _check(img)
+    from PIL import ImageEnhance
+    return ImageEnhance.Color(img).enhance(saturation_factor)
+
+
+def adjust_hue(img, hue_factor):
+    """Shift the hue channel of Pillow's HSV by ``hue_factor * 255`` (wrapping around, as uint8 does)."""
+    if not (-0.5 <= hue_factor <= 0.5):
+        raise ValueError(f"hue_factor ({hue_factor}) is not in [-0.5, 0.5].")
+    _check(img)
+    input_mode = img.mode
+    if input_mode in {"L", "1", "I", "F"}:
+        return img
+    h, s, v = img.convert("HSV").split()
+    np_h = np.array(h, dtype=np.uint8)
+    np_h += np.uint8(int(hue_factor * 255) % 256)            # over/underflows on purpose
+    h = Image.fromarray(np_h, "L")
+    return Image.merge("HSV", (h, s, v)).convert(input_mode)

@@ -288,3 +288,93 @@ def rgb_to_grayscale(img, num_output_channels=1):
     if num_output_channels == 3:
         return l_img.expand(img.shape)
     return l_img
+
+
+# ----------------------------------------------------------------------------- colour
+def _max_value(dtype):
+    return 1.0 if dtype.is_floating_point else float(np.iinfo(dtype.np).max)
+
+
+def _blend(img1, img2, ratio):
+    """``ratio * img1 + (1 - ratio) * img2``, clamped to the dtype's range."""
+    ratio = float(ratio)
+    bound = _max_value(img1.dtype)
+    return (ratio * img1 + (1.0 - ratio) * img2).clamp(0, bound).to(img1.dtype)
+
+
+def adjust_brightness(img, brightness_factor):
+    if brightness_factor < 0:
+        raise ValueError(f"brightness_factor ({brightness_factor}) is not non-negative.")
+    _assert_image_tensor(img)
+    _assert_channels(img, [1, 3])
+    return _blend(img, img.new_zeros(img.shape), brightness_factor)
+
+
+def adjust_contrast(img, contrast_factor):
+    """Blend with the mean gray level of the image."""
+    if contrast_factor < 0:
+        raise ValueError(f"contrast_factor ({contrast_factor}) is not non-negative.")
+    _assert_image_tensor(img)
+    _assert_channels(img, [3, 1])
+    c = get_dimensions(img)[0]
+    dtype = img.dtype if img.is_floating_point() else _dtype.float32
+    gray = rgb_to_grayscale(img) if c == 3 else img
+    mean = gray.to(dtype).mean(dim=(-3, -2, -1), keepdim=True)
+    return _blend(img, mean, contrast_factor)
+
+
+def adjust_saturation(img, saturation_factor):
+    """Blend with the grayscale image."""
+    if saturation_factor < 0:
+        raise ValueError(f"saturation_factor ({saturation_factor}) is not non-negative.")
+    _assert_image_tensor(img)
+    _assert_channels(img, [1, 3])
+    if get_dimensions(img)[0] == 1:
+        return img
+    return _blend(img, rgb_to_grayscale(img), saturation_factor)
+
+
+def _rgb2hsv(a, xp):
+    r, g, b = a[..., 0, :, :], a[..., 1, :, :], a[..., 2, :, :]
+    maxc, minc = a.max(axis=-3), a.min(axis=-3)
+    eqc = maxc == minc
+    cr = maxc - minc
+    s = cr / xp.where(eqc, 1, maxc)
+    cr_div = xp.where(eqc, 1, cr)
+    rc, gc, bc = (maxc - r) / cr_div, (maxc - g) / cr_div, (maxc - b) / cr_div
+    hr = (maxc == r) * (bc - gc)
+    hg = ((maxc == g) & (maxc != r)) * (2.0 + rc - bc)
+    hb = ((maxc != g) & (maxc != r)) * (4.0 + gc - rc)
+    h = xp.fmod((hr + hg + hb) / 6.0 + 1.0, 1.0)
+    return h, s, maxc
+
+
+def _hsv2rgb(h, s, v, xp):
+    i = xp.floor(h * 6.0)
+    f = h * 6.0 - i
+    i = i.astype(np.int32) % 6
+    p = xp.clip(v * (1.0 - s), 0.0, 1.0)
+    q = xp.clip(v * (1.0 - s * f), 0.0, 1.0)
+    t = xp.clip(v * (1.0 - s * (1.0 - f)), 0.0, 1.0)
+    r = xp.choose(i, [v, q, p, p, t, v])
+    g = xp.choose(i, [t, v, v, q, p, p])
+    b = xp.choose(i, [p, p, t, v, v, q])
+    return xp.stack((r, g, b), axis=-3)
+
+
+def adjust_hue(img, hue_factor):
+    """Rotate the hue (in HSV, hue in [0, 1)) by ``hue_factor``."""
+    if not (-0.5 <= hue_factor <= 0.5):
+        raise ValueError(f"hue_factor ({hue_factor}) is not in [-0.5, 0.5].")
+    _assert_image_tensor(img)
+    _assert_channels(img, [1, 3])
+    if get_dimensions(img)[0] == 1:
+        return img
+    from .functional import convert_image_dtype
+    orig_dtype = img.dtype
+    a = convert_image_dtype(img, _dtype.float32)._data
+    xp = xp_of(a)
+    h, s, v = _rgb2hsv(a, xp)
+    h = ((h + np.float32(hue_factor)) % 1.0).astype(np.float32)
+    out = Tensor._wrap(_hsv2rgb(h, s, v, xp).astype(np.float32))
+    return convert_image_dtype(out, orig_dtype)

@@ -435,3 +435,32 @@ def to_grayscale(img, num_output_channels=1):
     if isinstance(img, Image.Image):
         return F_pil.to_grayscale(img, num_output_channels)
     raise TypeError("Input should be PIL Image")
+
+
+# ----------------------------------------------------------------------------- colour
+def adjust_brightness(img, brightness_factor):
+    """Multiply by ``brightness_factor`` (0 gives black, 1 the original)."""
+    if not isinstance(img, Tensor):
+        return F_pil.adjust_brightness(img, brightness_factor)
+    return F_t.adjust_brightness(img, brightness_factor)
+
+
+def adjust_contrast(img, contrast_factor):
+    """Blend with the image's mean gray (0 gives flat gray, 1 the original)."""
+    if not isinstance(img, Tensor):
+        return F_pil.adjust_contrast(img, contrast_factor)
+    return F_t.adjust_contrast(img, contrast_factor)
+
+
+def adjust_saturation(img, saturation_factor):
+    """Blend with the grayscale image (0 gives gray, 1 the original)."""
+    if not isinstance(img, Tensor):
+        return F_pil.adjust_saturation(img, saturation_factor)
+    return F_t.adjust_saturation(img, saturation_factor)
+
+
+def adjust_hue(img, hue_factor):
+    """Shift the hue by ``hue_factor`` of a full turn, in [-0.5, 0.5]."""
+    if not isinstance(img, Tensor):
+        return F_pil.adjust_hue(img, hue_factor)
+    return F_t.adjust_hue(img, hue_factor)

@@ -17,7 +17,7 @@ from .functional import InterpolationMode, _interpolation_modes_from_int
 __all__ = ["Compose", "ToTensor", "PILToTensor", "ToPILImage", "Normalize", "Resize", "CenterCrop", "Pad",
            "Lambda", "RandomApply", "RandomChoice", "RandomOrder", "RandomCrop", "RandomHorizontalFlip",
            "RandomVerticalFlip", "RandomResizedCrop", "FiveCrop", "TenCrop", "RandomRotation", "Grayscale",
-           "RandomGrayscale", "ConvertImageDtype", "InterpolationMode"]
+           "RandomGrayscale", "ConvertImageDtype", "ColorJitter", "InterpolationMode"]
 
 
 class Compose:
@@ -513,3 +513,62 @@ class RandomGrayscale(_ModuleTransform):
 
     def __repr__(self):
         return f"{self.__class__.__name__}(p={self.p})"
+
+
+class ColorJitter(_ModuleTransform):
+    """Randomly change brightness, contrast, saturation and hue, in a random order.
+
+    ``brightness=b`` draws a factor uniformly from ``[max(0, 1 - b), 1 + b]`` (or from a
+    given ``(min, max)``); ``hue=h`` draws a shift from ``[-h, h]`` with ``h <= 0.5``.
+    """
+
+    def __init__(self, brightness=0, contrast=0, saturation=0, hue=0):
+        super().__init__()
+        self.brightness = self._check_input(brightness, "brightness")
+        self.contrast = self._check_input(contrast, "contrast")
+        self.saturation = self._check_input(saturation, "saturation")
+        self.hue = self._check_input(hue, "hue", center=0, bound=(-0.5, 0.5), clip_first_on_zero=False)
+
+    def _check_input(self, value, name, center=1, bound=(0, float("inf")), clip_first_on_zero=True):
+        if isinstance(value, numbers.Number):
+            if value < 0:
+                raise ValueError(f"If {name} is a single number, it must be non negative.")
+            value = [center - float(value), center + float(value)]
+            if clip_first_on_zero:
+                value[0] = max(value[0], 0.0)
+        elif isinstance(value, (tuple, list)) and len(value) == 2:
+            value = [float(value[0]), float(value[1])]
+        else:
+            raise TypeError(f"{name} should be a single number or a list/tuple with length 2.")
+        if not bound[0] <= value[0] <= value[1] <= bound[1]:
+            raise ValueError(f"{name} values should be between {bound}, but got {value}.")
+        if value[0] == value[1] == center:       # no change: skip this adjustment
+            return None
+        return tuple(value)
+
+    @staticmethod
+    def get_params(brightness, contrast, saturation, hue):
+        """A random order of the four adjustments and their random factors (None where disabled)."""
+        fn_idx = _creation.randperm(4)
+        b = None if brightness is None else float(_creation.empty(1).uniform_(brightness[0], brightness[1]))
+        c = None if contrast is None else float(_creation.empty(1).uniform_(contrast[0], contrast[1]))
+        s = None if saturation is None else float(_creation.empty(1).uniform_(saturation[0], saturation[1]))
+        h = None if hue is None else float(_creation.empty(1).uniform_(hue[0], hue[1]))
+        return fn_idx, b, c, s, h
+
+    def forward(self, img):
+        fn_idx, b, c, s, h = self.get_params(self.brightness, self.contrast, self.saturation, self.hue)
+        for fn_id in fn_idx.tolist():
+            if fn_id == 0 and b is not None:
+                img = F.adjust_brightness(img, b)
+            elif fn_id == 1 and c is not None:
+                img = F.adjust_contrast(img, c)
+            elif fn_id == 2 and s is not None:
+                img = F.adjust_saturation(img, s)
+            elif fn_id == 3 and h is not None:
+                img = F.adjust_hue(img, h)
+        return img
+
+    def __repr__(self):
+        return (f"{self.__class__.__name__}(brightness={self.brightness}, contrast={self.contrast}, "
+                f"saturation={self.saturation}, hue={self.hue})")
