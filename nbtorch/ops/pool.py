@@ -4,7 +4,7 @@ For kernel tap ``t`` (an offset inside the window), ``xpad[..., tap_slice(t)]`` 
 for every output position at once -- a strided view, no copy (see ``conv.tap_slice``).  So a pooling is a
 short loop over the ``K`` taps of whole-array operations:
 
-* **Max pooling** keeps the running maximum and which tap gave it (``arg``, the argmax).  The backward
+* **Max pooling** takes the maximum dim by dim (separable), and the tap that gave it (``arg``).  The backward
   pass sends each output's gradient to that one input, tap by tap, so overlapping windows add up.
 * **Average pooling** adds the taps' slices and divides by the number of pixels each window counts; its
   gradient adds ``grad / divisor`` back onto every tap's slice.
@@ -45,8 +45,10 @@ def _lowest(dtype):
 class MaxPool(ArrayFunction):
     """Max over each window (and, with ``return_indices``, torch's flat input index of each max).
 
-    The forward walks the kernel taps: ``best`` starts as tap 0's strided slice and each later tap replaces
-    it where it is larger (or NaN, as in torch), remembering which tap won in ``arg``.
+    Values: a max over a box is a max over each dim in turn, so the forward takes, dim by dim, the running
+    maximum of that dim's ``k`` strided slices (``kh + kw`` whole-array ops instead of ``kh * kw``).
+    ``np.maximum`` propagates NaN, as torch does.
+    The argmax (only computed when a gradient or the indices are wanted) is the first tap equal to the max.
     Gradient: each output's gradient goes to the input its tap ``arg`` read; overlapping windows add up.
     """
     _backward_name = 'MaxPool2DWithIndicesBackward0'
@@ -65,18 +67,18 @@ class MaxPool(ArrayFunction):
             return (res[0][0], res[1][0]) if return_indices else res[0]
         out, hi = _geometry(x.shape, kernel, stride, padding, dilation, ceil_mode)
         xpad = pad_spatial(x, padding, hi, value=_lowest(x.dtype))
+        best = _separable(xp.maximum, xpad, kernel, stride, dilation, out)
+        if not ctx.needs_input_grad and not return_indices:
+            return best
+        # which tap gave the max: walk the taps backwards so the first equal one wins (torch's tie rule)
         full = (slice(None), slice(None))
         taps = list(kernel_taps(kernel))
-        nan_aware = x.dtype.kind == 'f' and bool(xp.isnan(x).any())
-        best = xpad[full + tap_slice(taps[0], stride, dilation, out)].copy()
         arg = xp.zeros(best.shape, np.uint8 if len(taps) < 256 else np.int32)
-        for k, tap in enumerate(taps[1:], 1):
-            v = xpad[full + tap_slice(tap, stride, dilation, out)]
-            better = v > best
-            if nan_aware:
-                better |= xp.isnan(v)
-            xp.copyto(best, v, where=better)
-            xp.copyto(arg, k, where=better)
+        for k in range(len(taps) - 1, -1, -1):
+            xp.copyto(arg, k, where=xpad[full + tap_slice(taps[k], stride, dilation, out)] == best)
+        if x.dtype.kind == 'f' and bool(xp.isnan(best).any()):   # torch reports the last NaN of a window
+            for k, tap in enumerate(taps):
+                xp.copyto(arg, k, where=xp.isnan(xpad[full + tap_slice(tap, stride, dilation, out)]))
         if ctx.needs_input_grad:
             ctx.arg = arg
             ctx.meta = (x.shape, kernel, stride, padding, dilation, hi)
@@ -160,14 +162,26 @@ class AvgPool(ArrayFunction):
 
 
 def _window_sum(xpad, kernel, stride, out):
-    """Sum over each window of the padded array: one strided-slice addition per kernel tap."""
-    full = (slice(None), slice(None))
-    ones = (1,) * len(kernel)
-    taps = kernel_taps(kernel)
-    total = xpad[full + tap_slice(next(taps), stride, ones, out)].copy()
-    for tap in taps:
-        total += xpad[full + tap_slice(tap, stride, ones, out)]
-    return total
+    """Sum over each window of the padded array."""
+    return _separable(xp_of(xpad).add, xpad, kernel, stride, (1,) * len(kernel), out)
+
+
+def _separable(op, xpad, kernel, stride, dilation, out):
+    """Reduce each window with ``op`` (maximum or add) one spatial dim at a time.
+
+    A max (or sum) over a kh x kw box is the max over kh rows of the max over kw columns, so this costs
+    ``kh + kw`` whole-array operations on strided slices instead of ``kh * kw``.
+    """
+    r = xpad
+    for d in range(len(kernel)):
+        lead = (slice(None),) * (2 + d)
+        slices = [lead + tap_slice((t,), stride[d:d + 1], dilation[d:d + 1], out[d:d + 1])
+                  for t in range(kernel[d])]
+        m = r[slices[0]] if len(slices) == 1 else op(r[slices[0]], r[slices[1]])
+        for sl in slices[2:]:
+            op(m, r[sl], out=m)
+        r = m
+    return r.copy() if r.base is not None else r   # (a 1x1 kernel: never return a view of the input)
 
 
 def adaptive_ranges(n, m):
