@@ -541,3 +541,57 @@ def test_color_jitter():
         T.ColorJitter(brightness=-1)
     with pytest.raises(ValueError, match=r"hue values should be between \(-0.5, 0.5\)"):
         T.ColorJitter(hue=0.6)
+
+
+def _torch_affine_reference(img, matrix, mode, fill):
+    """torchvision's _gen_affine_grid + _apply_grid_transform, written with torch."""
+    c, h, w = img.shape
+    theta = torch.tensor(matrix, dtype=torch.float32).reshape(1, 2, 3)
+    base = torch.empty(1, h, w, 3)
+    base[..., 0].copy_(torch.linspace(-w * 0.5 + 0.5, w * 0.5 + 0.5 - 1, steps=w))
+    base[..., 1].copy_(torch.linspace(-h * 0.5 + 0.5, h * 0.5 + 0.5 - 1, steps=h).unsqueeze_(-1))
+    base[..., 2].fill_(1)
+    grid = base.view(1, h * w, 3).bmm(theta.transpose(1, 2) / torch.tensor([0.5 * w, 0.5 * h])).view(1, h, w, 2)
+    x = torch.cat((img[None].float(), torch.ones(1, 1, h, w)), 1)
+    out = TF.grid_sample(x, grid, mode=mode, padding_mode="zeros", align_corners=False)
+    mask, out = out[:, -1:], out[:, :-1]
+    fill_img = torch.tensor(fill, dtype=torch.float32).view(1, -1, 1, 1).expand_as(out)
+    if mode == "nearest":
+        return torch.where(mask.expand_as(out) < 0.5, fill_img, out)[0]
+    return (out * mask + (1.0 - mask) * fill_img)[0]
+
+
+def test_affine_translation_and_quarter_turn():
+    a = (np.arange(30, dtype=np.uint8).reshape(5, 6) + 1)
+    exp = np.zeros_like(a)
+    exp[1:, 2:] = a[:-1, :-2]                                  # translate by (+2, +1) pixels
+    np.testing.assert_array_equal(np.asarray(F.affine(Image.fromarray(a), 0, (2, 1), 1.0, 0)), exp)
+    np.testing.assert_array_equal(to_np(F.affine(nb(a[None]), 0, [2, 1], 1.0, 0.0))[0], exp)
+    sq = a[:5, :5].copy()                                      # affine's angle is clockwise
+    np.testing.assert_array_equal(np.asarray(F.affine(Image.fromarray(sq), 90, (0, 0), 1.0, 0)), np.rot90(sq, -1))
+    np.testing.assert_array_equal(to_np(F.affine(nb(sq[None]), 90, [0, 0], 1.0, 0))[0], np.rot90(sq, -1))
+
+
+@pytest.mark.parametrize("mode", ["nearest", "bilinear"])
+def test_affine_tensor_matches_torch_grid_sample(mode):
+    a = RS.rand(3, 12, 15).astype(np.float32)
+    args = dict(angle=25.0, translate=[2, -1], scale=1.2, shear=[10.0, -5.0])
+    out = F.affine(nb(a), **args, interpolation=InterpolationMode(mode), fill=[0.1, 0.2, 0.3])
+    matrix = F._get_inverse_affine_matrix([0.0, 0.0], 25.0, [2.0, -1.0], 1.2, [10.0, -5.0])
+    ref = _torch_affine_reference(th(a), matrix, mode, [0.1, 0.2, 0.3])
+    np.testing.assert_allclose(to_np(out), ref.numpy(), atol=1e-5)
+
+
+def test_random_affine():
+    ra = T.RandomAffine(10, translate=(0.1, 0.1), scale=(0.9, 1.1), shear=5)
+    assert repr(ra) == ("RandomAffine(degrees=[-10.0, 10.0], translate=(0.1, 0.1), scale=(0.9, 1.1), "
+                        "shear=[-5.0, 5.0])")
+    nbtorch.manual_seed(4)
+    a = np.asarray(ra(pil_rgb()))
+    nbtorch.manual_seed(4)
+    angle, tr, sc, sh = T.RandomAffine.get_params([-10.0, 10.0], (0.1, 0.1), (0.9, 1.1), [-5.0, 5.0], [40, 30])
+    np.testing.assert_array_equal(a, np.asarray(F.affine(pil_rgb(), angle, tr, sc, sh)))
+    assert abs(tr[0]) <= 4 and abs(tr[1]) <= 3
+    assert tuple(ra(nb(RGB.transpose(2, 0, 1))).shape) == (3, 30, 40)
+    with pytest.raises(ValueError, match="translation values should be between 0 and 1"):
+        T.RandomAffine(0, translate=(2, 0))

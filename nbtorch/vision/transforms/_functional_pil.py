@@ -131,6 +131,13 @@ def rotate(img, angle, interpolation=Image.NEAREST, expand=False, center=None, f
     return img.rotate(angle, interpolation, expand, center, **opts)
 
 
+def affine(img, matrix, interpolation=Image.NEAREST, fill=None):
+    """Pillow's affine transform: output pixel (x, y) samples the input at ``matrix @ (x, y, 1)``."""
+    _check(img)
+    opts = _parse_fill(fill, img)
+    return img.transform(img.size, Image.AFFINE, matrix, interpolation, **opts)
+
+
 def to_grayscale(img, num_output_channels):
     """ITU-R 601-2 luma: L = R * 299/1000 + G * 587/1000 + B * 114/1000 (Pillow's convert('L'))."""
     _check(img)

@@ -272,6 +272,11 @@ def rotate(img, matrix, interpolation='nearest', expand=False, fill=None):
     return Tensor._wrap(out.astype(a.dtype))
 
 
+def affine(img, matrix, interpolation='nearest', fill=None):
+    """Like ``rotate`` with a general inverse affine ``matrix``; the output keeps the input size."""
+    return rotate(img, matrix, interpolation=interpolation, expand=False, fill=fill)
+
+
 def rgb_to_grayscale(img, num_output_channels=1):
     """L = 0.2989 R + 0.587 G + 0.114 B, computed in float and cast back to the image's dtype."""
     if img.ndim < 3:
