@@ -1669,10 +1669,11 @@ class Tensor:
         return self.diagonal().sum() if not self._rg else (self * Tensor._wrap(np.eye(*self._data.shape, dtype=self._data.dtype))).sum()
 
     def tril(self, diagonal=0):
-        return self * Tensor._wrap(np.tri(*self._data.shape[-2:], k=diagonal, dtype=bool))
+        # masked_fill, not a multiply: -inf * 0 would give nan (Transformer's causal masks hold -inf)
+        return self.masked_fill(Tensor._wrap(~np.tri(*self._data.shape[-2:], k=diagonal, dtype=bool)), 0)
 
     def triu(self, diagonal=0):
-        return self * Tensor._wrap(~np.tri(*self._data.shape[-2:], k=diagonal - 1, dtype=bool))
+        return self.masked_fill(Tensor._wrap(np.tri(*self._data.shape[-2:], k=diagonal - 1, dtype=bool)), 0)
 
     def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
         from ._creation import tensor
