@@ -595,3 +595,51 @@ def test_random_affine():
     assert tuple(ra(nb(RGB.transpose(2, 0, 1))).shape) == (3, 30, 40)
     with pytest.raises(ValueError, match="translation values should be between 0 and 1"):
         T.RandomAffine(0, translate=(2, 0))
+
+
+def _torch_gaussian_blur(img, ks, sigma):
+    def k1(n, s):
+        x = torch.linspace(-(n - 1) * 0.5, (n - 1) * 0.5, steps=n)
+        pdf = torch.exp(-0.5 * (x / s).pow(2))
+        return pdf / pdf.sum()
+    kernel = torch.mm(k1(ks[1], sigma[1])[:, None], k1(ks[0], sigma[0])[None, :])
+    kernel = kernel.expand(img.shape[-3], 1, ks[1], ks[0])
+    x = TF.pad(img[None].float(), [ks[0] // 2, ks[0] // 2, ks[1] // 2, ks[1] // 2], mode="reflect")
+    return TF.conv2d(x, kernel, groups=img.shape[-3])[0]
+
+
+@pytest.mark.parametrize("ks,sigma", [((3, 3), (1.0, 1.0)), ((5, 3), (1.5, 0.6)), ((7, 7), (0.3, 2.0))])
+def test_gaussian_blur_matches_torch_conv2d(ks, sigma):
+    a = RS.rand(3, 11, 13).astype(np.float32)
+    out = F.gaussian_blur(nb(a), list(ks), list(sigma))
+    np.testing.assert_allclose(to_np(out), _torch_gaussian_blur(th(a), ks, sigma).numpy(), rtol=1e-5, atol=1e-6)
+    u = RS.randint(0, 256, (3, 11, 13)).astype(np.uint8)
+    ref = _torch_gaussian_blur(th(u), ks, sigma).round().to(torch.uint8).numpy()
+    d = np.abs(to_np(F.gaussian_blur(nb(u), list(ks), list(sigma))).astype(int) - ref.astype(int))
+    assert d.max() <= 1 and (d > 0).mean() < 0.01              # .5 ties may round either way
+    pil = F.gaussian_blur(pil_rgb(), list(ks), list(sigma))
+    assert pil.mode == "RGB"
+    np.testing.assert_array_equal(np.asarray(pil).transpose(2, 0, 1),
+                                  to_np(F.gaussian_blur(nb(RGB.transpose(2, 0, 1)), list(ks), list(sigma))))
+    with pytest.raises(ValueError, match="kernel_size should have odd and positive integers"):
+        F.gaussian_blur(nb(a), [4, 3], [1.0, 1.0])
+    assert repr(T.GaussianBlur(5)) == "GaussianBlur(kernel_size=(5, 5), sigma=(0.1, 2.0))"
+
+
+def test_random_erasing():
+    x = nbtorch.from_numpy(RS.rand(3, 20, 24).astype(np.float32))
+    nbtorch.manual_seed(3)
+    y = T.RandomErasing(p=1.0, value=(0.1, 0.2, 0.3))(x)
+    diff = to_np(y) != to_np(x)
+    rows, cols = np.where(diff.any(0))
+    box = (slice(rows.min(), rows.max() + 1), slice(cols.min(), cols.max() + 1))
+    np.testing.assert_allclose(to_np(y)[:, box[0], box[1]],
+                               np.broadcast_to(np.array([0.1, 0.2, 0.3], np.float32)[:, None, None],
+                                               (3, rows.max() - rows.min() + 1, cols.max() - cols.min() + 1)))
+    assert diff.any(0).sum() == (rows.max() - rows.min() + 1) * (cols.max() - cols.min() + 1)   # one rectangle
+    assert T.RandomErasing(p=0.0)(x) is x
+    with pytest.raises(TypeError, match="img should be Tensor Image"):
+        F.erase(pil_rgb(), 0, 0, 1, 1, 0)
+    with pytest.raises(ValueError, match="If value is str, it should be 'random'"):
+        T.RandomErasing(value="noise")
+    assert repr(T.RandomErasing()) == "RandomErasing(p=0.5, scale=(0.02, 0.33), ratio=(0.3, 3.3), value=0, inplace=False)"

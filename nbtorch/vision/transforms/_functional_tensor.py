@@ -383,3 +383,29 @@ def adjust_hue(img, hue_factor):
     h = ((h + np.float32(hue_factor)) % 1.0).astype(np.float32)
     out = Tensor._wrap(_hsv2rgb(h, s, v, xp).astype(np.float32))
     return convert_image_dtype(out, orig_dtype)
+
+
+# ----------------------------------------------------------------------------- blur
+def _gaussian_kernel1d(kernel_size, sigma):
+    ksize_half = (kernel_size - 1) * 0.5
+    x = np.linspace(-ksize_half, ksize_half, kernel_size)
+    pdf = np.exp(-0.5 * (x / sigma) ** 2)
+    return pdf / pdf.sum()
+
+
+def gaussian_blur(img, kernel_size, sigma):
+    """Reflect-pad, then convolve each channel with a (separable) Gaussian kernel."""
+    _assert_image_tensor(img)
+    a = img._data
+    xp = xp_of(a)
+    ft = a.dtype if a.dtype.kind == 'f' else np.dtype(np.float32)
+    kx = xp.asarray(_gaussian_kernel1d(kernel_size[0], sigma[0]).astype(ft))
+    ky = xp.asarray(_gaussian_kernel1d(kernel_size[1], sigma[1]).astype(ft))
+    px, py = kernel_size[0] // 2, kernel_size[1] // 2
+    x = xp.pad(a.astype(ft), [(0, 0)] * (a.ndim - 2) + [(py, py), (px, px)], mode='reflect')
+    h, w = a.shape[-2:]
+    rows = sum(ky[k] * x[..., k:k + h, :] for k in range(kernel_size[1]))
+    out = sum(kx[k] * rows[..., :, k:k + w] for k in range(kernel_size[0]))
+    if a.dtype.kind != 'f':
+        out = xp.round(out)
+    return Tensor._wrap(out.astype(a.dtype))

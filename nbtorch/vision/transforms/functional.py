@@ -503,3 +503,42 @@ def adjust_hue(img, hue_factor):
     if not isinstance(img, Tensor):
         return F_pil.adjust_hue(img, hue_factor)
     return F_t.adjust_hue(img, hue_factor)
+
+
+def gaussian_blur(img, kernel_size, sigma=None):
+    """Blur with a Gaussian of std ``sigma`` over a ``kernel_size`` window (odd sizes, reflect padding)."""
+    if not isinstance(kernel_size, (int, list, tuple)):
+        raise TypeError(f"kernel_size should be int or a sequence of integers. Got {type(kernel_size)}")
+    if isinstance(kernel_size, int):
+        kernel_size = [kernel_size, kernel_size]
+    if len(kernel_size) != 2:
+        raise ValueError(f"If kernel_size is a sequence its length should be 2. Got {len(kernel_size)}")
+    for ksize in kernel_size:
+        if ksize % 2 == 0 or ksize < 0:
+            raise ValueError(f"kernel_size should have odd and positive integers. Got {kernel_size}")
+    if sigma is None:
+        sigma = [ksize * 0.15 + 0.35 for ksize in kernel_size]
+    if sigma is not None and not isinstance(sigma, (int, float, list, tuple)):
+        raise TypeError(f"sigma should be either float or sequence of floats. Got {type(sigma)}")
+    if isinstance(sigma, (int, float)):
+        sigma = [float(sigma), float(sigma)]
+    if isinstance(sigma, (list, tuple)) and len(sigma) == 1:
+        sigma = [sigma[0], sigma[0]]
+    if len(sigma) != 2:
+        raise ValueError(f"If sigma is a sequence, its length should be 2. Got {len(sigma)}")
+    for s in sigma:
+        if s <= 0.0:
+            raise ValueError(f"sigma should have positive values. Got {sigma}")
+    if not isinstance(img, Tensor):              # torchvision blurs PIL images as tensors too
+        return to_pil_image(F_t.gaussian_blur(pil_to_tensor(img), kernel_size, sigma), mode=img.mode)
+    return F_t.gaussian_blur(img, kernel_size, sigma)
+
+
+def erase(img, i, j, h, w, v, inplace=False):
+    """Set ``img[..., i:i+h, j:j+w] = v`` (a tensor image; a copy unless ``inplace``)."""
+    if not isinstance(img, Tensor):
+        raise TypeError(f"img should be Tensor Image. Got {type(img)}")
+    if not inplace:
+        img = img.clone()
+    img[..., i:i + h, j:j + w] = v
+    return img
