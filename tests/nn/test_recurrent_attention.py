@@ -122,3 +122,31 @@ def test_transformer_encoder_stack():
         return m(x, src_key_padding_mask=lib.from_numpy(kpm.copy()))
     check_module(th, nb, [(4, 3, 8)], atol=1e-5, grad_atol=1e-4, modes=(True,))
     check_module(th, nb, [(4, 3, 8)], atol=1e-5, grad_atol=1e-4, call=call, modes=(True,))
+
+
+@pytest.mark.parametrize('cfg', [dict(), dict(norm_first=True, batch_first=True)])
+def test_transformer_decoder_layer_and_full_transformer(cfg):
+    th = torch.nn.TransformerDecoderLayer(8, 2, 16, dropout=0.0, **cfg)
+    nb = nbtorch.nn.TransformerDecoderLayer(8, 2, 16, dropout=0.0, **cfg)
+    bf = cfg.get('batch_first')
+    shapes = [(3, 4, 8), (3, 5, 8)] if bf else [(4, 3, 8), (5, 3, 8)]
+    mask = np.triu(np.full((4, 4), -np.inf, np.float32), 1)
+
+    def call(m, tgt, mem):
+        lib = torch if isinstance(m, torch.nn.Module) else nbtorch
+        return m(tgt, mem, tgt_mask=lib.from_numpy(mask.copy()))
+    check_module(th, nb, shapes, call=call, atol=1e-5, grad_atol=1e-4)
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        tt = torch.nn.Transformer(8, 2, 1, 2, 16, dropout=0.0, **cfg)
+    nt = nbtorch.nn.Transformer(8, 2, 1, 2, 16, dropout=0.0, **cfg)
+    src = [(3, 5, 8), (3, 4, 8)] if bf else [(5, 3, 8), (4, 3, 8)]
+
+    def call2(m, s, t):
+        lib = torch if isinstance(m, torch.nn.Module) else nbtorch
+        return m(s, t, tgt_mask=type(m).generate_square_subsequent_mask(4))
+    check_module(tt, nt, src, call=call2, atol=1e-4, grad_atol=1e-4)
+    np.testing.assert_array_equal(
+        nbtorch.nn.Transformer.generate_square_subsequent_mask(3).numpy(),
+        torch.nn.Transformer.generate_square_subsequent_mask(3).numpy())
