@@ -418,3 +418,12 @@ def test_extract_archive_refuses_paths_outside(tmp_path):
     with pytest.raises(RuntimeError, match="Refusing to extract"):
         dutils.extract_archive(str(archive))
     assert not (tmp_path / "escaped.txt").exists()
+
+
+def test_mnist_old_attribute_names_warn(tmp_path):
+    write_mnist(str(tmp_path))
+    ds = datasets.MNIST(str(tmp_path))
+    with pytest.warns(UserWarning, match="train_labels has been renamed targets"):
+        assert ds.train_labels is ds.targets
+    with pytest.warns(UserWarning, match="train_data has been renamed data"):
+        assert ds.train_data is ds.data

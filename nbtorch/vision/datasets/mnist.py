@@ -6,6 +6,7 @@ parses it with NumPy only; nothing is unpickled.
 """
 import gzip
 import os
+import warnings
 
 import numpy as np
 from PIL import Image
@@ -90,6 +91,27 @@ class MNIST(VisionDataset):
         if not self._check_exists():
             raise dataset_not_found(self.raw_folder, self._split_files())
         self.data, self.targets = self._load_data()
+
+    # torchvision's old attribute names (deprecated there too)
+    @property
+    def train_labels(self):
+        warnings.warn("train_labels has been renamed targets")
+        return self.targets
+
+    @property
+    def test_labels(self):
+        warnings.warn("test_labels has been renamed targets")
+        return self.targets
+
+    @property
+    def train_data(self):
+        warnings.warn("train_data has been renamed data")
+        return self.data
+
+    @property
+    def test_data(self):
+        warnings.warn("test_data has been renamed data")
+        return self.data
 
     def _split_files(self):
         prefix = 'train' if self.train else 't10k'
