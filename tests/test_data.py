@@ -431,3 +431,12 @@ def test_training_loop_with_dataloader_matches_torch():
                 losses.append(loss.item())
         return losses
     np.testing.assert_allclose(train(nbtorch, ND), train(torch, TD), rtol=1e-5)
+
+
+def test_python2_next_method_raises_attribute_error_with_hint():
+    """A course typo: iter(loader).next(). torch raises AttributeError; we add how to write it."""
+    with pytest.raises(AttributeError, match="_SingleProcessDataLoaderIter' object has no attribute 'next'"):
+        iter(TD.DataLoader([1, 2])).next()
+    with pytest.raises(AttributeError, match=r"(?s)_SingleProcessDataLoaderIter' object has no attribute 'next'.*"
+                                             r"next\(iterator\)"):
+        iter(ND.DataLoader([1, 2])).next()

@@ -448,3 +448,9 @@ def test_passing_the_model_instead_of_parameters_gives_torchs_type_and_a_hint():
             torch.optim.SGD(make(torch), lr=0.1)
         with pytest.raises(TypeError, match=r"model.parameters\(\)"):
             nbtorch.optim.SGD(make(nbtorch), lr=0.1)
+
+
+@pytest.mark.parametrize('name,kwargs', [('SGD', dict(lr=0.01, mementum=0.9)), ('Adam', dict(weight_deacy=0))])
+def test_course_typos_raise_torchs_type_error(name, kwargs):
+    """The course source misspells momentum / weight_decay; both libraries reject the keyword the same way."""
+    _both_raise(lambda lib: getattr(lib.optim, name)([lib.ones(2, requires_grad=True)], **kwargs), TypeError)

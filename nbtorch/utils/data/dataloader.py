@@ -167,7 +167,9 @@ class DataLoader:
         return self.batch_sampler if self._auto_collation else self.sampler
 
     def __iter__(self):
-        return _DataLoaderIter(self)
+        if self.num_workers == 0:
+            return _SingleProcessDataLoaderIter(self)
+        return _MultiProcessingDataLoaderIter(self)
 
     def __len__(self):
         if self._dataset_kind == 'iterable':
@@ -274,6 +276,10 @@ class _DataLoaderIter:
     def __len__(self):
         return len(self._loader)
 
+    def __getattr__(self, name):
+        hint = " Did you mean next(iterator)? (it.next() was Python 2)" if name == 'next' else ""
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'.{hint}")
+
     def __next__(self):
         if self._ended:
             raise StopIteration
@@ -377,3 +383,11 @@ class _DataLoaderIter:
             return self._collate_fn(data)
         except Exception as e:
             _reraise(e, f"{where} in collate_fn ({getattr(self._collate_fn, '__name__', 'collate_fn')})")
+
+
+class _SingleProcessDataLoaderIter(_DataLoaderIter):
+    """An epoch with num_workers=0 (torch's class name, so messages read the same)."""
+
+
+class _MultiProcessingDataLoaderIter(_DataLoaderIter):
+    """An epoch with num_workers > 0: the workers are simulated in this process (see the module docstring)."""
