@@ -2,11 +2,10 @@
 from ... import _dtype
 from ..._creation import empty, zeros, ones, tensor
 from .. import functional as F
-from .module import Module
-from .normalization import _make_affine, _reset_affine
+from .normalization import _make_affine, _reset_affine, _AffineNorm
 
 
-class _BatchNorm(Module):
+class _BatchNorm(_AffineNorm):
     """Normalize each channel with batch statistics (training) or running statistics (eval).
 
     running = (1 - momentum) * running + momentum * batch_stat; momentum=None uses a

@@ -25,11 +25,18 @@ def _make_affine(module, shape, affine, bias, kw):
 def _reset_affine(module):
     if module.weight is not None:
         init.ones_(module.weight)
-    if module.bias is not None:
+    if getattr(module, 'bias', None) is not None:
         init.zeros_(module.bias)
 
 
-class LayerNorm(Module):
+class _AffineNorm(Module):
+    """Base of the norm layers: weight starts at ones, bias at zeros."""
+
+    def reset_parameters(self):
+        _reset_affine(self)
+
+
+class LayerNorm(_AffineNorm):
     """Normalize over the last dims given by normalized_shape, then scale by weight and add bias."""
 
     def __init__(self, normalized_shape, eps=1e-05, elementwise_affine=True, bias=True, device=None, dtype=None):
@@ -42,9 +49,6 @@ class LayerNorm(Module):
         _make_affine(self, self.normalized_shape, elementwise_affine, bias, dict(device=device, dtype=dtype))
         self.reset_parameters()
 
-    def reset_parameters(self):
-        _reset_affine(self)
-
     def forward(self, input):
         return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
 
@@ -53,7 +57,7 @@ class LayerNorm(Module):
                 f"bias={self.bias is not None}")
 
 
-class GroupNorm(Module):
+class GroupNorm(_AffineNorm):
     """Normalize each of num_groups channel groups per sample; per-channel affine."""
 
     def __init__(self, num_groups, num_channels, eps=1e-05, affine=True, device=None, dtype=None, *, bias=True):
@@ -64,9 +68,6 @@ class GroupNorm(Module):
         _make_affine(self, num_channels, affine, bias, dict(device=device, dtype=dtype))
         self.reset_parameters()
 
-    def reset_parameters(self):
-        _reset_affine(self)
-
     def forward(self, input):
         return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
 
@@ -75,7 +76,7 @@ class GroupNorm(Module):
                 f"bias={self.bias is not None}")
 
 
-class RMSNorm(Module):
+class RMSNorm(_AffineNorm):
     """x / sqrt(mean(x^2) + eps) * weight over the last dims given by normalized_shape."""
 
     def __init__(self, normalized_shape, eps=None, elementwise_affine=True, device=None, dtype=None):
@@ -90,10 +91,6 @@ class RMSNorm(Module):
         else:
             self.register_parameter('weight', None)
         self.reset_parameters()
-
-    def reset_parameters(self):
-        if self.elementwise_affine:
-            init.ones_(self.weight)
 
     def forward(self, x):
         return F.rms_norm(x, self.normalized_shape, self.weight, self.eps)
