@@ -454,3 +454,18 @@ def test_passing_the_model_instead_of_parameters_gives_torchs_type_and_a_hint():
 def test_course_typos_raise_torchs_type_error(name, kwargs):
     """The course source misspells momentum / weight_decay; both libraries reject the keyword the same way."""
     _both_raise(lambda lib: getattr(lib.optim, name)([lib.ones(2, requires_grad=True)], **kwargs), TypeError)
+
+
+def test_step_hooks_like_torch():
+    def run_hooks(lib):
+        p = lib.ones(2, requires_grad=True)
+        opt = lib.optim.SGD([p], lr=0.5)
+        seen = []
+        h1 = opt.register_step_pre_hook(lambda o, a, k: seen.append(('pre', p.tolist())))
+        opt.register_step_post_hook(lambda o, a, k: seen.append(('post', p.tolist())))
+        p.sum().backward()
+        opt.step()
+        h1.remove()
+        opt.step()
+        return seen
+    assert run_hooks(nbtorch) == run_hooks(torch)

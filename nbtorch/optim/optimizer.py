@@ -9,7 +9,7 @@ A subclass only writes ``_init_state(p, group)`` (the buffers it needs) and ``_u
 group)`` (its update rule on raw arrays).  ``step()`` walks the parameters that have a gradient and calls
 it, so the formula in each optimizer file reads like the pseudo-code in torch's documentation.
 """
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from copy import deepcopy
 import warnings
 
@@ -211,13 +211,42 @@ class Optimizer:
                         p.grad.requires_grad_(False)
                     p.grad.zero_()
 
-    def step(self, closure=None):
-        """Perform one optimization step.
+    def register_step_pre_hook(self, hook):
+        """``hook(optimizer, args, kwargs)`` runs before every ``step``; it may return new ``(args, kwargs)``."""
+        return self._add_hook('_optimizer_step_pre_hooks', hook)
+
+    def register_step_post_hook(self, hook):
+        """``hook(optimizer, args, kwargs)`` runs after every ``step``."""
+        return self._add_hook('_optimizer_step_post_hooks', hook)
+
+    def _add_hook(self, attr, hook):
+        from ..nn.modules.module import RemovableHandle
+        hooks = self.__dict__.setdefault(attr, OrderedDict())
+        handle = RemovableHandle(hooks)
+        hooks[handle.id] = hook
+        return handle
+
+    def step(self, *args, **kwargs):
+        """Perform one optimization step: ``step(closure=None)``.
 
         ``closure`` (optional) re-evaluates the model and returns the loss; it runs with grad enabled.
         Parameters whose ``.grad`` is None are skipped.  The update works on the raw arrays, so it
         builds no graph, and each parameter's version counter is bumped as an in-place op would.
         """
+        for hook in list(self.__dict__.get('_optimizer_step_pre_hooks', {}).values()):
+            result = hook(self, args, kwargs)
+            if result is not None:
+                if isinstance(result, tuple) and len(result) == 2:
+                    args, kwargs = result
+                else:
+                    raise RuntimeError(f"{hook} must return None or a tuple of (new_args, new_kwargs), but got "
+                                       f"{result}.")
+        out = self._step(*args, **kwargs)
+        for hook in list(self.__dict__.get('_optimizer_step_post_hooks', {}).values()):
+            hook(self, args, kwargs)
+        return out
+
+    def _step(self, closure=None):
         loss = None
         if closure is not None:
             prev = _gm.enabled
