@@ -510,6 +510,10 @@ def _warn_size(input, target, stacklevel=3):
 
 def _pointwise_loss(kind, input, target, reduction, weight=None, **params):
     _check_reduction(reduction)
+    from .._tensor import _broadcast_error
+    err = _broadcast_error(input, target)
+    if err is not None:
+        raise err
     if target._data.dtype != input._data.dtype and input._data.dtype.kind == 'f':
         target = target.to(input.dtype)
     w = None if weight is None else weight._data
@@ -684,6 +688,10 @@ def _class_targets(input, target, name):
         raise RuntimeError(f"expected target dtype to be Long or Byte, but got {_LEGACY_NAME(target)}")
     if input.dim() < 1:
         raise ValueError(f"Expected 1 or more dimensions (got {input.dim()})")
+    if input.dim() == 1 and target.dim() >= 1 and target.numel() != 1:
+        raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {target.numel()}")
+    if input.dim() <= 2 and target.dim() > 1:
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
     if input.dim() >= 2 and input.shape[0] != target.shape[0]:
         raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
                          f"({target.shape[0]}).")

@@ -24,6 +24,17 @@ def test_regression_losses(name, kw, reduction):
     helper_test_op([(4, 5), (4, 5)], t, n)
 
 
+@pytest.mark.parametrize('name', ['mse_loss', 'l1_loss', 'smooth_l1_loss', 'huber_loss'])
+def test_regression_loss_shape_mismatch(name):
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        helper_test_exception(lambda: getattr(F_T, name)(torch.ones(2, 3), torch.ones(2, 4)),
+                              lambda: getattr(F_N, name)(nbtorch.ones(2, 3), nbtorch.ones(2, 4)), RuntimeError,
+                              ['The size of tensor a (3) must match the size of tensor b (4) at non-singleton '
+                               'dimension 1'])
+
+
 def test_mse_broadcast_warns_like_torch():
     t, n = both('mse_loss')
     with pytest.warns(UserWarning, match='different to the input size'):
@@ -122,6 +133,15 @@ def test_cross_entropy_errors():
     helper_test_exception(lambda: F_T.cross_entropy(x_t, torch.zeros(4, 3, dtype=torch.long)),
                           lambda: F_N.cross_entropy(x_n, nbtorch.zeros(4, 3, dtype=nbtorch.long)), RuntimeError,
                           ['Expected floating point type for target with class probabilities, got Long'])
+    helper_test_exception(lambda: F_T.cross_entropy(x_t, torch.zeros(4, 1, dtype=torch.long)),
+                          lambda: F_N.cross_entropy(x_n, nbtorch.zeros(4, 1, dtype=nbtorch.long)), RuntimeError,
+                          ['0D or 1D target tensor expected, multi-target not supported'])
+    helper_test_exception(lambda: F_T.cross_entropy(torch.randn(3), torch.zeros(2, dtype=torch.long)),
+                          lambda: F_N.cross_entropy(nbtorch.randn(3), nbtorch.zeros(2, dtype=nbtorch.long)),
+                          ValueError, ['For 1D input, 1D target must have size 1, but got target size: 2'])
+    helper_test_exception(lambda: F_T.cross_entropy(torch.randn(2, 3, 4), torch.zeros(2, 5, dtype=torch.long)),
+                          lambda: F_N.cross_entropy(nbtorch.randn(2, 3, 4), nbtorch.zeros(2, 5, dtype=nbtorch.long)),
+                          RuntimeError, ['Expected target size [2, 4], got [2, 5]'])
     helper_test_exception(lambda: F_T.nll_loss(x_t, torch.tensor([0, 1, -3, 0])),
                           lambda: F_N.nll_loss(x_n, nbtorch.tensor([0, 1, -3, 0])), IndexError,
                           ['Target -3 is out of bounds.'])
