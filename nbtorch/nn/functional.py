@@ -422,10 +422,11 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
         raise IndexError("index out of range in self")
     if max_norm is not None:
         with _gm.no_grad():
-            rows = np.unique(xp_of(idx).asarray(idx).reshape(-1) % n)
+            xp = xp_of(idx)
+            rows = xp.unique(idx.reshape(-1) % n)
             w = weight._data
-            norms = (np.abs(w[rows]) ** norm_type).sum(axis=1) ** (1.0 / norm_type)
-            scale = np.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0).astype(w.dtype)
+            norms = (xp.abs(w[rows]) ** norm_type).sum(axis=1) ** (1.0 / norm_type)
+            scale = xp.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0).astype(w.dtype)
             w[rows] *= scale[:, None]
     return _ops.Embedding.apply(weight, indices=idx, padding_idx=padding_idx)
 

@@ -9,6 +9,7 @@ import warnings
 import numpy as np
 
 from ..autograd.grad_mode import no_grad
+from ..ops._util import xp_of
 
 __all__ = ['calculate_gain', 'uniform_', 'normal_', 'trunc_normal_', 'constant_', 'ones_', 'zeros_', 'eye_',
            'dirac_', 'xavier_uniform_', 'xavier_normal_', 'kaiming_uniform_', 'kaiming_normal_', 'orthogonal_']
@@ -115,7 +116,7 @@ def eye_(tensor):
     if tensor.ndimension() != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
     with no_grad():
-        tensor._data[...] = np.eye(*tensor.shape, dtype=tensor._data.dtype)
+        tensor._data[...] = xp_of(tensor._data).eye(*tensor.shape, dtype=tensor._data.dtype)
         tensor._bump_version()
     return tensor
 
@@ -208,10 +209,11 @@ def orthogonal_(tensor, gain=1, generator=None):
     rows = tensor.size(0)
     cols = tensor.numel() // rows
     flattened = tensor.new_empty((rows, cols)).normal_(0, 1, generator=generator)._data
+    xp = xp_of(flattened)
     if rows < cols:
         flattened = flattened.T
-    q, r = np.linalg.qr(flattened)
-    q = q * np.sign(np.diag(r))
+    q, r = xp.linalg.qr(flattened)
+    q = q * xp.sign(xp.diag(r))
     if rows < cols:
         q = q.T
     with no_grad():

@@ -162,3 +162,12 @@ def test_scaled_dot_product_attention():
     helper_test_op([(2, 3, 4), (2, 3, 4), (2, 3, 6)],
                    lambda q, k, v: F_T.scaled_dot_product_attention(q, k, v, is_causal=True),
                    lambda q, k, v: F_N.scaled_dot_product_attention(q, k, v, is_causal=True), atol=1e-5)
+
+
+def test_embedding_max_norm_renormalizes_rows_in_place():
+    w = np.random.default_rng(0).standard_normal((5, 3)).astype(np.float32) * 3
+    wt, wn = torch.from_numpy(w.copy()), nbtorch.from_numpy(w.copy())
+    a = F_T.embedding(torch.tensor([0, 2, 2]), wt, max_norm=1.0)
+    b = F_N.embedding(nbtorch.tensor([0, 2, 2]), wn, max_norm=1.0)
+    np.testing.assert_allclose(to_np(b), a.numpy(), rtol=1e-6)
+    np.testing.assert_allclose(to_np(wn), wt.numpy(), rtol=1e-6)
