@@ -125,14 +125,15 @@ class GradientView(View):
         row = getattr(self, '_last', None)
         if row is None:
             return
-        self.latest = [{'norm': _j(r[0]), 'mean_abs': _j(r[1]), 'max_abs': _j(r[2]), 'flag': r[3]} for r in row]
+        with self.hold_sync():          # bars and step count arrive in one message
+            self.latest = [{'norm': _j(r[0]), 'mean_abs': _j(r[1]), 'max_abs': _j(r[2]), 'flag': r[3]} for r in row]
+            self.steps = self._n_steps()
         if self._unsent and self._state_len >= 0:
             steps = np.asarray([u[0] for u in self._unsent], np.float64)
             norms = np.asarray([u[1] for u in self._unsent], np.float64)
             self.send({'type': 'append', 'n': len(steps), 'p': len(self._named)}, [steps.tobytes(), norms.tobytes()])
             self._state_len_sent = True
         self._unsent = []
-        self.steps = self._n_steps()
         if self._state_len < 0:
             self._sync_history()
         self._throttle.done()

@@ -108,9 +108,11 @@ class Session:
             return
         self.foreign.append(url)
 
-    def run_all(self, timeout=180_000):
+    def run_all(self, timeout=120_000):
         self.page.wait_for_function('window.jupyterapp && window.jupyterapp.shell.currentWidget '
-                                    '&& window.jupyterapp.shell.currentWidget.sessionContext', timeout=timeout)
+                                    '&& window.jupyterapp.shell.currentWidget.sessionContext '
+                                    '&& window.jupyterapp.shell.currentWidget.context.path === ' + repr(self.name),
+                                    timeout=timeout)
         self.page.evaluate('''async () => {
             const w = window.jupyterapp.shell.currentWidget;
             await w.context.ready; await w.sessionContext.ready;
@@ -131,10 +133,18 @@ class Session:
         )).map(e => e.textContent)''')
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    rep = outcome.get_result()
+    setattr(item, 'rep_' + rep.when, rep)
+
+
 @pytest.fixture
-def open_notebook(lab, browser):
+def open_notebook(lab, browser, request):
     base, token, root = lab
     pages = []
+    sessions = []
 
     def _open(name, cells):
         write_notebook(root, name, cells)
@@ -142,11 +152,27 @@ def open_notebook(lab, browser):
         page = ctx.new_page()
         page.set_default_timeout(60_000)
         sess = Session(page, base)
-        page.goto(f'{base}/lab/tree/{name}?token={token}', wait_until='domcontentloaded', timeout=120_000)
+        sess.name = name
+        # a fresh workspace per notebook: JupyterLab must not restore tabs from an earlier test
+        ws = name.replace('.', '-')
+        page.goto(f'{base}/lab/workspaces/{ws}/tree/{name}?token={token}&reset', wait_until='domcontentloaded',
+                  timeout=120_000)
         pages.append(ctx)
+        sessions.append(sess)
         sess.run_all()
         return sess
 
     yield _open
+    rep = getattr(request.node, 'rep_call', None)
+    if rep is not None and rep.failed:        # say what the page showed
+        for sess in sessions:
+            try:
+                outs = sess.page.evaluate('''() => Array.from(document.querySelectorAll('.jp-OutputArea-output'))
+                                             .map(e => e.textContent.slice(0, 2000))''')
+            except Exception as e:    # the page may be gone
+                outs = [repr(e)]
+            print('--- console errors:', sess.errors)
+            print('--- outside requests:', sess.foreign)
+            print('--- cell outputs:', *outs, sep='\n')
     for ctx in pages:
         ctx.close()

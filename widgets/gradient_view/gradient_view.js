@@ -107,10 +107,11 @@ function render({ model, el }) {
   }
   model.on("msg:custom", onMsg);
   model.on("change:latest", applyLatest);
+  model.on("change:steps", applyLatest);
   model.on("change:history", onHistory);
   model.on("change:params", build);
   build();
-  return () => { model.off("msg:custom", onMsg); model.off("change:latest", applyLatest); model.off("change:history", onHistory); model.off("change:params", build); };
+  return () => { model.off("msg:custom", onMsg); model.off("change:latest", applyLatest); model.off("change:steps", applyLatest); model.off("change:history", onHistory); model.off("change:params", build); };
 }
 
 export default { render };

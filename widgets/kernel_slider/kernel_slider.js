@@ -24,7 +24,7 @@ function grid(arr, C, Hh, Ww, c, opts) {
 }
 
 function render({ model, el }) {
-  const root = h("div", { class: "nbt-root nbt-kernel", "data-view": "kernel-slider" });
+  const root = h("div", { class: "nbt-root nbt-kernel", "data-view": "kernel-slider", "data-lm-suppress-shortcuts": "true" });
   el.appendChild(root);
   let timer = null;
 
@@ -147,6 +147,14 @@ function render({ model, el }) {
 
     const setPos = (p) => { model.set("position", ((p % n) + n) % n); model.save_changes(); };
     slider.addEventListener("input", () => setPos(Number(slider.value)));
+    // arrow keys move the window (handled here so that JupyterLab's notebook shortcuts don't take them)
+    slider.addEventListener("keydown", (e) => {
+      const d = { ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1 }[e.key];
+      e.stopPropagation();
+      if (d === undefined) return;
+      e.preventDefault();
+      setPos(Math.max(0, Math.min(n - 1, pos + d)));
+    });
     stepB.addEventListener("click", () => setPos(pos + 1));
     play.addEventListener("click", () => {
       if (timer) { clearInterval(timer); timer = null; draw(); return; }
