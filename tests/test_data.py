@@ -440,3 +440,11 @@ def test_python2_next_method_raises_attribute_error_with_hint():
     with pytest.raises(AttributeError, match=r"(?s)_SingleProcessDataLoaderIter' object has no attribute 'next'.*"
                                              r"next\(iterator\)"):
         iter(ND.DataLoader([1, 2])).next()
+
+
+def test_error_through_random_split_names_both_indices():
+    train, _ = ND.random_split(Broken(), [7, 3], generator=nbtorch.Generator().manual_seed(0))
+    bad = [i for i, j in enumerate(train.indices) if j in (7, 8)]
+    with pytest.raises((KeyError, ValueError), match=r"index \d+ of Subset \(index [78] of Broken\)"):
+        list(ND.DataLoader(train, batch_size=2))
+    assert bad

@@ -20,7 +20,7 @@ import traceback
 
 from ... import random as _random
 from ..._tensor import Tensor
-from .dataset import IterableDataset
+from .dataset import IterableDataset, Subset
 from .sampler import SequentialSampler, RandomSampler, BatchSampler, _draw_seed
 from ._collate import default_collate, default_convert
 
@@ -234,6 +234,18 @@ def _reraise(exc, where):
     raise new from exc
 
 
+def _describe(dataset, idx):
+    """'index 3 of Subset (index 17 of MyDataset)': follow Subsets down to the dataset that failed."""
+    text = f"index {idx} of {type(dataset).__name__}"
+    while isinstance(dataset, Subset) and isinstance(idx, int):
+        try:
+            idx, dataset = dataset.indices[idx], dataset.dataset
+        except Exception:
+            break
+        text += f" (index {idx} of {type(dataset).__name__})"
+    return text
+
+
 class KeyErrorMessage(str):
     """A str whose repr is itself, so a KeyError's message prints with real line breaks (as torch)."""
 
@@ -328,6 +340,9 @@ class _DataLoaderIter:
         where = self._where(worker)
         if self._auto_collation:
             getitems = getattr(self._dataset, '__getitems__', None)
+            if isinstance(self._dataset, Subset) and not callable(getattr(self._dataset.dataset, '__getitems__',
+                                                                          None)):
+                getitems = None       # item by item, so that an error names the failing index
             if getitems is not None:
                 try:
                     data = getitems(index)
@@ -340,12 +355,12 @@ class _DataLoaderIter:
                     try:
                         data.append(self._dataset[idx])
                     except Exception as e:
-                        _reraise(e, f"{where} while fetching index {idx} of {type(self._dataset).__name__}")
+                        _reraise(e, f"{where} while fetching {_describe(self._dataset, idx)}")
         else:
             try:
                 data = self._dataset[index]
             except Exception as e:
-                _reraise(e, f"{where} while fetching index {index} of {type(self._dataset).__name__}")
+                _reraise(e, f"{where} while fetching {_describe(self._dataset, index)}")
         return self._collate(data, where)
 
     def _fetch_iterable(self, worker):
