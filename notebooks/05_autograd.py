@@ -84,7 +84,7 @@ print(view)
 # `grad_fn` nodes link to the nodes of their inputs through `next_functions`:
 
 # %%
-print(out.grad_fn.name(), [(type(f).__name__ if f is not None else None) for f, _ in out.grad_fn.next_functions])
+print(out.grad_fn.name(), [(f.name() if f is not None else None) for f, _ in out.grad_fn.next_functions])
 
 # %% [markdown]
 # ## Non-scalar outputs: the `gradient` argument

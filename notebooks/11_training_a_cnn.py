@@ -85,7 +85,7 @@ print(sum(p.numel() for p in net.parameters()), "parameters")
 # %%
 loss_fn = nn.CrossEntropyLoss()
 optimizer = torch.optim.Adam(net.parameters(), lr=0.01)
-num_epochs = 8
+num_epochs = 6
 
 curves = TrainingCurves()
 grad_view = GradientView(net)
