@@ -6,6 +6,15 @@ import torch
 import nbtorch
 
 
+@pytest.fixture(autouse=True)
+def default_print_options():
+    """Start every test from torch's defaults (other tests may change global print state)."""
+    for lib in (torch, nbtorch):
+        lib.set_printoptions(profile='default', sci_mode=None)
+        lib.set_default_dtype(lib.float32)
+    yield
+
+
 def _pair(arr):
     return torch.from_numpy(arr.copy()), nbtorch.from_numpy(arr.copy())
 
