@@ -3,8 +3,11 @@ import time
 import weakref
 
 import numpy as np
-import anywidget
-import traitlets
+try:
+    import anywidget
+    import traitlets
+except ImportError as e:  # pragma: no cover - depends on the install
+    raise ImportError("nbtorch's live views need anywidget and ipywidgets: pip install 'nbtorch[widgets]'") from e
 
 from . import _assets
 

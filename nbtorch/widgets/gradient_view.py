@@ -85,10 +85,13 @@ class GradientView(View):
 
     # ------------------------------------------------------------------ recording
     def _on_grad(self, i, t):
-        """Hook: parameter i has its (accumulated) grad; a repeat means a new backward began."""
+        """Hook: parameter i has its (accumulated) grad; a repeat means a new backward began.
+
+        Only the norm is computed here (one dot product); mean|g|, max|g| and the flags
+        are computed from the kept array when the view is drawn, so training stays fast."""
         if i in self._row:
             self._commit()
-        self._row[i] = grad_stats(t.grad, self.vanishing, self.exploding)
+        self._row[i] = _fast_norm(t.grad)
         if len(self._row) == len(self._named):
             self._commit()
 
@@ -97,18 +100,19 @@ class GradientView(View):
         if self._row:
             self._commit()
             return
-        self._row = {i: grad_stats(p.grad, self.vanishing, self.exploding) for i, (_, p) in enumerate(self._named)}
+        self._row = {i: _fast_norm(p.grad) for i, (_, p) in enumerate(self._named)}
         self._commit()
 
     step = update
 
     def _commit(self):
-        row = [self._row.get(i, grad_stats(None)) for i in range(len(self._named))]
+        row = [self._row.get(i, (math.nan, None)) for i in range(len(self._named))]
         self._row = {}
-        self._last = row
+        self._last_raw, self._last = row, None
+        norms = [r[0] for r in row]
         self._hist_steps.append(self._n_steps())
-        self._hist.append([r[0] for r in row])
-        self._unsent.append((self._hist_steps[-1], [r[0] for r in row]))
+        self._hist.append(norms)
+        self._unsent.append((self._hist_steps[-1], norms))
         if len(self._hist) > self.max_history:               # bounded: halve the history
             keep = downsample_keep(len(self._hist))
             self._hist_steps = [self._hist_steps[k] for k in keep]
@@ -118,11 +122,18 @@ class GradientView(View):
         if self._throttle.ready():
             self._push()
 
+    def _last_row(self):
+        """Full statistics of the last recorded step (computed once, on demand)."""
+        if getattr(self, '_last', None) is None and getattr(self, '_last_raw', None) is not None:
+            self._last = [grad_stats(a, self.vanishing, self.exploding) if a is not None else grad_stats(None)
+                          for _, a in self._last_raw]
+        return getattr(self, '_last', None)
+
     def _n_steps(self):
         return getattr(self, '_count', 0)
 
     def _push(self):
-        row = getattr(self, '_last', None)
+        row = self._last_row()
         if row is None:
             return
         with self.hold_sync():          # bars and step count arrive in one message
@@ -165,12 +176,12 @@ class GradientView(View):
     # ------------------------------------------------------------------ reading
     def flags(self):
         """{parameter name: flag} for the last recorded step."""
-        row = getattr(self, '_last', None) or []
+        row = self._last_row() or []
         return {n: r[3] for (n, _), r in zip(self._named, row)}
 
     def stats(self):
         """{parameter name: {'norm', 'mean_abs', 'max_abs', 'flag'}} for the last recorded step."""
-        row = getattr(self, '_last', None) or []
+        row = self._last_row() or []
         return {n: dict(zip(STATS + ('flag',), r)) for (n, _), r in zip(self._named, row)}
 
     def norm_history(self):
@@ -184,12 +195,25 @@ class GradientView(View):
 
     def _repr_html_(self):
         rows = []
-        for (n, _), r in zip(self._named, getattr(self, '_last', None) or [(math.nan,) * 3 + ('—',)] * len(self._named)):
+        for (n, _), r in zip(self._named, self._last_row() or [(math.nan,) * 3 + ('—',)] * len(self._named)):
             rows.append(f'<tr><td>{_esc(n)}</td><td>{r[0]:.3g}</td><td>{r[1]:.3g}</td><td>{r[2]:.3g}</td>'
                         f'<td>{_esc(r[3])}</td></tr>')
         return ('<table class="nbtorch-static" style="font-family:monospace;font-size:11px">'
                 '<tr><th>parameter</th><th>‖g‖</th><th>mean|g|</th><th>max|g|</th><th>flag</th></tr>'
                 + ''.join(rows) + '</table>')
+
+
+def _fast_norm(g):
+    """(L2 norm, the grad array) with one BLAS dot product; (nan, None) when there is no grad."""
+    if g is None:
+        return (math.nan, None)
+    a = to_numpy(g)
+    if a.dtype.kind == 'f' and a.dtype.itemsize >= 4:
+        flat = a.reshape(-1)
+        sq = float(np.dot(flat, flat))
+    else:
+        sq = float(np.sum(np.square(a, dtype=np.float64)))
+    return (math.sqrt(sq) if sq >= 0 else math.nan, a)
 
 
 def _j(v):
