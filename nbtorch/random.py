@@ -347,6 +347,9 @@ def bernoulli_array(shape, p, np_dtype, generator=None):
     """
     g = _gen(generator)
     n = _size(shape)
+    if hasattr(p, '_data'):                        # a tensor of probabilities
+        from ._backend import to_host
+        p = to_host(p._data)
     if isinstance(p, np.ndarray) and p.ndim:
         p = np.broadcast_to(p, shape)
         if np.any((p < 0) | (p > 1)):

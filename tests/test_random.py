@@ -247,3 +247,15 @@ def test_generator_prints_like_torch_and_pickles():
     nbtorch.rand(3, generator=g)
     g2 = pickle.loads(pickle.dumps(g))
     assert np.array_equal(nbtorch.rand(4, generator=g2).numpy(), nbtorch.rand(4, generator=g).numpy())
+
+
+def test_bernoulli_inplace_with_tensor_p():
+    p = np.array([0.1, 0.9, 0.5, 0.5, 0.2, 0.7], np.float32)
+    assert_same(*both(lambda T: T.empty(6).bernoulli_(T.tensor(p))))
+
+
+@pytest.mark.skipif(_intel_cpu(), reason="torch draws bernoulli_(float) from MKL's generator on Intel CPUs")
+def test_dropout_masks_match_torch():
+    pytest.importorskip('nbtorch.nn')
+    assert_same(*both(lambda T: T.nn.functional.dropout(T.ones(40), 0.5)))
+    assert_same(*both(lambda T: T.nn.Dropout(0.3)(T.ones(4, 6))))
