@@ -59,6 +59,15 @@ def _size_arg(size, name):
     return tuple(out)
 
 
+def _size_kw(size, kw, name):
+    """Allow ``size=`` as a keyword (torch.zeros(size=(2, 3))), as torch does."""
+    if kw:
+        if set(kw) != {'size'} or size:
+            raise TypeError(f"{name}() got an unexpected keyword argument '{next(iter(set(kw) - {'size'}), 'size')}'")
+        size = (kw['size'],)
+    return size
+
+
 def _sized(size, name):
     """The ``size`` argument of full/randint/normal, which must be a sequence."""
     if isinstance(size, numbers.Integral) and not isinstance(size, bool):
@@ -219,7 +228,8 @@ def from_numpy(ndarray):
 # ------------------------------------------------------------------ filled tensors
 def _factory(name, fill):
     def make(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
-             memory_format=None):
+             memory_format=None, **kw):
+        size = _size_kw(size, kw, name)
         res = _place(fill(_size_arg(size, name), _dt(dtype).np), device, requires_grad)
         if out is not None:
             out._data = res._data
@@ -412,8 +422,9 @@ def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False
 
 # ------------------------------------------------------------------ random
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None, layout=None,
-         pin_memory=False):
+         pin_memory=False, **kw):
     """Uniform samples in [0, 1): the same numbers as torch.rand after the same manual_seed."""
+    size = _size_kw(size, kw, 'rand')
     d = _dt(dtype)
     if not d.is_floating_point:
         raise _not_implemented('check_uniform_bounds', d)
@@ -421,8 +432,9 @@ def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, ou
 
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None, layout=None,
-          pin_memory=False):
+          pin_memory=False, **kw):
     """Standard normal samples: the same numbers as torch.randn after the same manual_seed."""
+    size = _size_kw(size, kw, 'randn')
     d = _dt(dtype)
     if not d.is_floating_point:
         raise _not_implemented('normal_kernel_cpu', d)

@@ -306,3 +306,10 @@ def test_size(fn):
         return
     b = fn(nbtorch)
     assert repr(b) == repr(a) and type(b).__name__ == type(a).__name__
+
+
+@pytest.mark.parametrize('fn', [lambda T: T.zeros(size=(2, 3)), lambda T: T.ones(size=[4]),
+                                lambda T: T.rand(size=(2,)).shape, lambda T: T.randn(size=(3, 1)).shape])
+def test_size_keyword(fn):
+    a, b = fn(torch), fn(nbtorch)
+    assert repr(b) == repr(a)
