@@ -24,7 +24,9 @@ ships the same engine (``np.random.MT19937``; its ``_legacy_seeding`` is
 
 Parity notes: float32 ``randn`` of 16+ elements uses vectorised (AVX)
 log/sin/cos in torch, so a value may differ from ours by one float32 ulp
-(about 1e-7).  ``bernoulli_`` with a float ``p`` on an *Intel* CPU goes
+(about 1e-7); float16 ``randn`` of 16+ elements whose size is not a multiple of
+16 writes its recomputed last block differently in torch, so those last values differ.
+``bernoulli_`` with a float ``p`` on an *Intel* CPU goes
 through MKL's own generator in torch (seeded from this stream), so there it
 cannot match; on other CPUs it matches exactly.  CUDA tensors are filled from
 this same CPU stream (torch uses a different, Philox, generator on GPU).
