@@ -17,7 +17,7 @@ def test_training_curves_live_and_escaped(open_notebook):
         f'curves = TrainingCurves(title={PAYLOAD!r})\ncurves',
         'import math\n'
         f'for i in range(300):\n    curves.log(train_loss=math.exp(-i / 50), val_loss=math.exp(-i / 60) + 0.05, '
-        f'**{{{PAYLOAD!r}: i / 300}})\ncurves.flush()',
+        f'**{{{PAYLOAD!r}: i / 300}})',           # no flush(): the cell's end flushes the last frame
     ])
     page = sess.page
     root = page.locator('[data-view="training-curves"]')
