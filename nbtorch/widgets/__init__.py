@@ -13,10 +13,10 @@ from .training_curves import TrainingCurves
 def __getattr__(name):
     import importlib
     where = {'GraphView': 'graph_view', 'GradientView': 'gradient_view', 'KernelSlider': 'kernel_slider',
-             'ImageBoard': 'image_board'}
+             'ImageBoard': 'image_board', 'Playground': 'playground'}
     if name in where:
         return getattr(importlib.import_module('.' + where[name], __name__), name)
     raise AttributeError(f"module 'nbtorch.widgets' has no attribute '{name}'")
 
 
-__all__ = ['TrainingCurves', 'GraphView', 'GradientView', 'KernelSlider']
+__all__ = ['TrainingCurves', 'GraphView', 'GradientView', 'KernelSlider', 'Playground']

@@ -175,3 +175,28 @@ def test_summary_writer_tags_are_text(open_notebook):
     assert PAYLOAD in board.text_content() and PAYLOAD in page.locator('[data-view="training-curves"]').text_content()
     assert board.locator('svg.nbt-hist').count() == 1
     _common_checks(sess)
+
+
+def test_playground_play_pause_and_lr(open_notebook):
+    sess = open_notebook('playground.ipynb', [
+        'import nbtorch as torch\nfrom nbtorch import nn\nfrom nbtorch.widgets import Playground\n'
+        'torch.manual_seed(0)\nX = torch.randn(200, 2)\ny = ((X[:, 0] * X[:, 1]) > 0).long()\n'
+        'net = nn.Sequential(nn.Linear(2, 16), nn.Tanh(), nn.Linear(16, 2))\n'
+        'opt = torch.optim.SGD(net.parameters(), lr=0.5)\n'
+        'pg = Playground(net, (X, y), nn.CrossEntropyLoss(), opt)\npg',
+    ])
+    page = sess.page
+    root = '[data-view="playground"]'
+    page.wait_for_selector(root, state='attached', timeout=60_000)
+    assert _attr(page, root, 'data-points') == '200' and _attr(page, root, 'data-step') == '0'
+    page.locator(f'{root} button.nbt-play').click()           # one step per tick, kernel idle in between
+    page.wait_for_function(f'Number(document.querySelector(\'{root}\').dataset.step) >= 5', timeout=60_000)
+    page.locator(f'{root} button.nbt-play').click()           # pause stays responsive
+    page.wait_for_timeout(1000)
+    s1 = int(_attr(page, root, 'data-step'))
+    page.wait_for_timeout(1000)
+    assert int(_attr(page, root, 'data-step')) == s1
+    # the live views below it followed the training
+    page.wait_for_function(f'document.querySelector(\'[data-view="training-curves"]\').dataset.points === "{s1}"')
+    page.wait_for_function(f'document.querySelector(\'[data-view="gradient-view"]\').dataset.steps === "{s1}"')
+    _common_checks(sess)
