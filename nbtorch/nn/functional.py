@@ -29,11 +29,12 @@ __all__ = ['linear', 'bilinear', 'relu', 'relu_', 'relu6', 'leaky_relu', 'leaky_
 # ---------------------------------------------------------------------------- linear
 def linear(input, weight, bias=None):
     """y = input @ weight.T + bias (grad_fn AddmmBackward0 for a 2-D input with bias, as torch)."""
-    if input.shape[-1] != weight.shape[-1]:
-        n = input.numel() // input.shape[-1] if input.shape[-1] else 0
-        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({n}x{input.shape[-1]} and "
-                           f"{weight.shape[1]}x{weight.shape[0]})")
-    if input._data.dtype != weight._data.dtype:
+    x, w = input._data, weight._data
+    if x.shape[-1] != w.shape[-1]:
+        n = x.size // x.shape[-1] if x.shape[-1] else 0
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({n}x{x.shape[-1]} and "
+                           f"{w.shape[1]}x{w.shape[0]})")
+    if x.dtype != w.dtype:
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_short(input)} != {_short(weight)}")
     if bias is None:
         return _ops.Linear.apply(input, weight)
