@@ -20,7 +20,7 @@ from . import _ops
 __all__ = ['linear', 'bilinear', 'relu', 'relu_', 'relu6', 'leaky_relu', 'leaky_relu_', 'gelu', 'elu', 'silu',
            'softplus', 'hardtanh', 'selu', 'celu', 'mish', 'hardswish', 'hardsigmoid', 'logsigmoid', 'hardshrink',
            'softshrink', 'threshold', 'softsign', 'tanhshrink', 'glu', 'prelu', 'sigmoid', 'tanh', 'softmax', 'log_softmax', 'softmin', 'dropout',
-           'dropout1d', 'dropout2d', 'batch_norm', 'layer_norm', 'group_norm', 'instance_norm', 'rms_norm', 'pixel_shuffle', 'pixel_unshuffle', 'embedding', 'one_hot',
+           'dropout1d', 'dropout2d', 'dropout3d', 'batch_norm', 'layer_norm', 'group_norm', 'instance_norm', 'rms_norm', 'pixel_shuffle', 'pixel_unshuffle', 'embedding', 'one_hot',
            'cosine_similarity', 'pairwise_distance', 'normalize', 'pad', 'mse_loss', 'l1_loss',
            'smooth_l1_loss', 'huber_loss', 'cross_entropy', 'nll_loss', 'binary_cross_entropy',
            'binary_cross_entropy_with_logits', 'kl_div', 'multi_head_attention_forward']
@@ -270,6 +270,17 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
                       "behavior, please switch to using dropout1d instead.")
         return _feature_dropout(input, p, training, inplace, 3)
     return _feature_dropout(input, p, training, inplace, 4)
+
+
+def dropout3d(input, p=0.5, training=True, inplace=False):
+    """Zero whole channels of (N, C, D, H, W) (or unbatched (C, D, H, W)) inputs with probability p."""
+    if input.dim() not in (4, 5):
+        warnings.warn(f"dropout3d: Received a {input.dim()}-D input to dropout3d, which is deprecated and will "
+                      "result in an error in a future release. To retain the behavior and silence this warning, "
+                      "please use dropout instead. Note that dropout3d exists to provide channel-wise dropout on "
+                      "inputs with 3 spatial dimensions, a channel dimension, and an optional batch dimension "
+                      "(i.e. 4D or 5D inputs).")
+    return _feature_dropout(input, p, training, inplace, 5)
 
 
 # ---------------------------------------------------------------------------- normalization

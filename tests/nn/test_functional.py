@@ -171,3 +171,17 @@ def test_embedding_max_norm_renormalizes_rows_in_place():
     b = F_N.embedding(nbtorch.tensor([0, 2, 2]), wn, max_norm=1.0)
     np.testing.assert_allclose(to_np(b), a.numpy(), rtol=1e-6)
     np.testing.assert_allclose(to_np(wn), wt.numpy(), rtol=1e-6)
+
+
+@pytest.mark.parametrize('name,shape', [('dropout', (4, 5)), ('dropout1d', (3, 4, 5)), ('dropout1d', (4, 5)),
+                                        ('dropout2d', (2, 3, 4, 4)), ('dropout3d', (2, 3, 2, 2, 2)),
+                                        ('dropout3d', (3, 2, 2, 2))])
+def test_dropout_family_same_masks_as_torch(name, shape):
+    torch.manual_seed(11)
+    nbtorch.manual_seed(11)
+    x = np.random.default_rng(0).standard_normal(shape).astype(np.float32)
+    a = getattr(F_T, name)(torch.from_numpy(x.copy()), 0.4)
+    b = getattr(F_N, name)(nbtorch.from_numpy(x.copy()), 0.4)
+    np.testing.assert_allclose(to_np(b), a.numpy(), rtol=1e-6)
+    for lib, cls in ((torch, 'Dropout3d'), (nbtorch, 'Dropout3d')):
+        assert repr(getattr(lib.nn, cls)(0.2)) == 'Dropout3d(p=0.2, inplace=False)'

@@ -31,3 +31,8 @@ class Dropout1d(_DropoutNd):
 class Dropout2d(_DropoutNd):
     """Zero whole channels with probability p."""
     _fn = staticmethod(F.dropout2d)
+
+
+class Dropout3d(_DropoutNd):
+    """Zero whole channels of 3-D feature maps with probability p."""
+    _fn = staticmethod(F.dropout3d)
