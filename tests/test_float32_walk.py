@@ -68,7 +68,8 @@ def _candidates():
 
 def _names():
     methods = sorted(n for n in dir(nbtorch.Tensor) if not n.startswith('_') and n not in SKIP)
-    funcs = sorted(n for n in dir(nbtorch) if not n.startswith('_') and callable(getattr(nbtorch, n))
+    # is_* are predicates (is_tensor, is_grad_enabled, is_anomaly_enabled, ...): they return bools
+    funcs = sorted(n for n in dir(nbtorch) if not n.startswith(('_', 'is_')) and callable(getattr(nbtorch, n))
                    and not isinstance(getattr(nbtorch, n), type) and n not in SKIP)
     return methods, funcs
 
