@@ -120,3 +120,25 @@ def test_static_fallback_escapes_names():
     g = GraphView((w * 2).sum(), params={payload: w})
     html = g._repr_html_()
     assert '<img' not in html and '&lt;img' in html
+
+
+def test_after_backward_without_graph_and_edge_cases():
+    x = torch.ones(2, requires_grad=True)
+    y = (x * 2).exp().sum()
+    y.backward()                       # the graph's saved arrays are freed: no stepping, but it still draws
+    g = GraphView(y)
+    assert g.steps == [] and len(g.graph['nodes']) == 4
+    assert repr(GraphView(x * 3)) == "GraphView(nodes=2, edges=1, roots=['MulBackward0'])"
+    assert repr(GraphView(torch.ones(3))) == "GraphView(nodes=0, edges=0, roots=[])"
+
+
+def test_close_flushes(record):
+    from nbtorch.widgets import TrainingCurves
+    c = TrainingCurves()
+    comm = record(c)
+    for i in range(50):
+        c.log(loss=float(i))          # most are held back by the throttle (no clock advance)
+    c.close()
+    sent = sum(m['n'] for m, _ in comm.custom('append'))
+    full = [u for u in comm.updates('series')]
+    assert sent == 50 or (full and full[-1]['series']['loss']['x']['shape'] == [50])
