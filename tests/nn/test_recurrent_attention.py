@@ -150,3 +150,14 @@ def test_transformer_decoder_layer_and_full_transformer(cfg):
     np.testing.assert_array_equal(
         nbtorch.nn.Transformer.generate_square_subsequent_mask(3).numpy(),
         torch.nn.Transformer.generate_square_subsequent_mask(3).numpy())
+
+
+@pytest.mark.parametrize('kind', ['RNN', 'GRU', 'LSTM'])
+@pytest.mark.parametrize('cfg', [dict(), dict(batch_first=True), dict(bidirectional=True), dict(num_layers=2)])
+def test_recurrent_grad_fn_names(kind, cfg):
+    names = []
+    for lib in (torch, nbtorch):
+        out, h = getattr(lib.nn, kind)(3, 4, **cfg)(lib.randn(5, 2, 3))
+        h = h[0] if kind == 'LSTM' else h
+        names.append((out.grad_fn.name(), h.grad_fn.name()))
+    assert names[1] == names[0]

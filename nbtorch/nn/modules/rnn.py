@@ -59,6 +59,12 @@ def _run_direction(step, x_proj, state, w_hh, b_hh, reverse):
     return stack(outs), state
 
 
+def _name_node(t, name):
+    """Show ``name`` as t.grad_fn's name (torch's fused kernels name their nodes differently)."""
+    if t.grad_fn is not None:
+        t.grad_fn._backward_name = name
+
+
 class RNNBase(Module):
     """Shared by RNN, LSTM and GRU: parameters, init, shape checks and the layer/direction loop."""
 
@@ -177,12 +183,15 @@ class RNNBase(Module):
             if self.dropout and self.training and layer < self.num_layers - 1:
                 layer_input = F.dropout(layer_input, self.dropout, True)
         output = layer_input
+        if is_lstm and D == 1:
+            _name_node(output, 'MkldnnRnnLayerBackward0')   # the node torch's CPU LSTM shows
         h_n = tuple(stack([s[k] for s in finals]) for k in range(len(hs)))
         if not batched:
             output = output.squeeze(1)
             h_n = tuple(h.squeeze(1) for h in h_n)
         elif self.batch_first:
             output = output.transpose(0, 1)
+            _name_node(output, 'TransposeBackward0' if is_lstm else 'TransposeBackward1')
         return output, (h_n if is_lstm else h_n[0])
 
 
