@@ -624,10 +624,18 @@ class Tensor:
         return Tensor._wrap(np.isclose(self._data, _raw(other), rtol=rtol, atol=atol, equal_nan=equal_nan))
 
     def add(self, other, *, alpha=1):
-        return self + (other * alpha if alpha != 1 else other)
+        """``self + alpha * other``."""
+        if alpha != 1 or type(alpha) is bool:
+            _check_alpha(self, other, alpha)
+            other = other * alpha
+        return self + other
 
     def sub(self, other, *, alpha=1):
-        return self - (other * alpha if alpha != 1 else other)
+        """``self - alpha * other``."""
+        if alpha != 1 or type(alpha) is bool:
+            _check_alpha(self, other, alpha)
+            other = other * alpha
+        return self - other
 
     subtract = sub
 
@@ -1868,6 +1876,15 @@ def _check_sub(a, b):
     if a_bool or b_bool:
         raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
                            "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+
+
+def _check_alpha(a, b, alpha):
+    """torch's rules for add/sub's ``alpha``: no float alpha for integer results, bool only for bool."""
+    dt = _dtype.result_type(a, b)
+    if isinstance(alpha, bool) and dt is not _dtype.bool_:
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    if isinstance(alpha, float) and dt._rank < 2:
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
 
 
 def _scalar_of(dt, b):

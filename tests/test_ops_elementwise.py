@@ -199,6 +199,15 @@ def test_bool_binary(name):
     helper_test_op([rng.random((3, 4)) > 0.5, rng.random(4) > 0.5], INT_BINARY[name], forward_only=True)
 
 
+def test_add_alpha_rules():
+    helper_test_op([(3,), (3,)], lambda x, y: x.add(y, alpha=3), dtype='int64', forward_only=True)
+    helper_test_exception(lambda: torch.tensor([1, 2]).add(torch.tensor([1, 2]), alpha=2.5),
+                          lambda: nbtorch.tensor([1, 2]).add(nbtorch.tensor([1, 2]), alpha=2.5),
+                          RuntimeError, ['alpha must not be a floating point'])
+    helper_test_exception(lambda: torch.ones(2).sub(torch.ones(2), alpha=True),
+                          lambda: nbtorch.ones(2).sub(nbtorch.ones(2), alpha=True), RuntimeError, ['Boolean alpha'])
+
+
 def test_bool_sub_raises():
     a = np.array([True, False])
     helper_test_exception(lambda: torch.tensor(a) - torch.tensor(a), lambda: nbtorch.tensor(a) - nbtorch.tensor(a),
