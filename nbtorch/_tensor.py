@@ -1598,14 +1598,16 @@ class Tensor:
     def nonzero(self, *, as_tuple=False):
         """Indices of the non-zero elements: an (n, ndim) int64 tensor, or one tensor per dim with as_tuple."""
         if self._data.ndim == 0:
+            xp = _backend.get_array_module(self._data)
             n = int(bool(self._data))
             if as_tuple:
-                return (Tensor._wrap(np.zeros(n, np.int64)),)
-            return Tensor._wrap(np.zeros((n, 0), np.int64))
-        nz = np.nonzero(_backend.to_host(self._data))
+                return (Tensor._wrap(xp.zeros(n, np.int64)),)
+            return Tensor._wrap(xp.zeros((n, 0), np.int64))
+        xp = _backend.get_array_module(self._data)
+        nz = xp.nonzero(self._data)
         if as_tuple:
             return tuple(Tensor._wrap(a.astype(np.int64)) for a in nz)
-        return Tensor._wrap(np.stack(nz, axis=1).astype(np.int64) if nz else np.zeros((0, 0), np.int64))
+        return Tensor._wrap(xp.stack(nz, axis=1).astype(np.int64))
 
     def argwhere(self):
         return self.nonzero()
