@@ -103,8 +103,12 @@ class View(anywidget.AnyWidget):
         """Send whatever the throttle held back (the last frame is never lost)."""
 
     def close(self):
-        self.flush()
-        _LIVE.discard(self)
+        """Flush the last frame, then close (also runs from ``__del__``, even at interpreter exit)."""
+        try:
+            self.flush()
+            _LIVE.discard(self)
+        except Exception:       # at interpreter exit module globals may already be gone
+            pass
         super().close()
 
     def _repr_html_(self):  # pragma: no cover - each view overrides
