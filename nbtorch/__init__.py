@@ -27,7 +27,8 @@ __version__ = '0.1.0'
 # print as torch does: <class 'nbtorch.Tensor'>, <class 'nbtorch.Size'>
 Tensor.__module__ = Size.__module__ = dtype.__module__ = device.__module__ = 'nbtorch'
 
-FloatTensor = DoubleTensor = LongTensor = IntTensor = BoolTensor = ByteTensor = Tensor
+from ._legacy_types import (FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor, ShortTensor,  # noqa: E402
+                            CharTensor, ByteTensor, BoolTensor)
 
 
 def _lazy(name):
