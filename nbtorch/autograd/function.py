@@ -19,6 +19,7 @@ import weakref
 from numpy import ndarray as _ndarray
 
 from . import grad_mode as _gm
+from .. import _backend
 
 _wref = weakref.ref
 
@@ -124,14 +125,20 @@ class Node:
         self.saved_tensors_raw = saved
         self._versions = None
         d = self.__dict__
-        for k in [k for k, v in d.items() if _holds_array(v)]:
+        for k in [k for k, v in d.items() if k not in _BOOKKEEPING and _holds_array(v)]:
             del d[k]
             released = True
         self._released = released
 
 
+# node attributes set by ``apply`` that never hold arrays: ``_release`` need not look inside them
+_BOOKKEEPING = frozenset(['needs_input_grad', 'next_functions', '_out_refs', '_out_meta', '_versions',
+                          '_released', '_n_outputs', '_backward_name'])
+
+
 def _is_array(v):
-    return isinstance(v, _ndarray) or type(v).__module__.startswith('cupy')
+    # (the type-module test only runs when CuPy is loaded: _release calls this for every ctx attribute)
+    return isinstance(v, _ndarray) or (_backend.cp is not None and type(v).__module__.startswith('cupy'))
 
 
 def _holds_array(v):
@@ -208,6 +215,8 @@ class ArrayFunction(Node):
             ctx.needs_input_grad = tuple(t._rg for t in tensors)
         out = cls.forward(ctx, *[t._data for t in tensors], **params)
         Tensor = _TENSOR[0]
+        if not record and type(out) is not tuple and not cls.is_view:
+            return Tensor._wrap(out)   # the common no-grad case: one plain output, nothing to link
         if type(out) is tuple:  # several outputs: each one is a tensor of its own
             results = tuple(Tensor._wrap(o) for o in out)
             ctx._n_outputs = len(out)
