@@ -159,7 +159,7 @@ class Tensor:
                 "you can only change requires_grad flags of leaf variables. If you want to use a computed "
                 "variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().")
         if requires_grad and self._data.dtype.kind not in 'fc':
-            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self._rg = bool(requires_grad)
         return self
 
@@ -267,9 +267,13 @@ class Tensor:
         return bool(self._data)
 
     def __float__(self):
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
         return float(self.item())
 
     def __int__(self):
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
         return int(self.item())
 
     def __index__(self):
@@ -1486,10 +1490,12 @@ class Tensor:
         if index._data.dtype.kind not in 'iu':
             raise RuntimeError(f"index_select(): Expected dtype int32 or int64 for index")
         n = self._data.shape[d] if self._data.ndim else 1
-        bad = index._data[(index._data < -n) | (index._data >= n)] if index._data.size else index._data[:0]
+        bad = index._data[(index._data < 0) | (index._data >= n)] if index._data.size else index._data[:0]
         if bad.size:
-            raise RuntimeError(f"index_select(): index {int(bad.reshape(-1)[0])} is out of bounds for dimension "
-                               f"{d} with size {n}")
+            # torch's CPU kernel for dim 1 of a 2-D tensor raises RuntimeError, every other case IndexError
+            exc = RuntimeError if self._data.ndim == 2 and d == 1 else IndexError
+            raise exc(f"index out of range in self: index_select() got index {int(bad.reshape(-1)[0])}, "
+                      f"but dimension {d} has size {n}")
         out = self[(slice(None),) * d + (index._data.reshape(-1),)]
         if out.grad_fn is not None:
             out.grad_fn._backward_name = 'IndexSelectBackward0'
@@ -1522,7 +1528,14 @@ class Tensor:
                 return out
             value = value.item()
             name = 'MaskedFillBackward1'
-        return M.MaskedFill.apply(self, mask=np.broadcast_to(m, self._data.shape), value=value, name=name)
+        try:
+            m = _backend.get_array_module(m).broadcast_to(m, self._data.shape)
+        except ValueError:
+            err = _broadcast_error(m, self._data)
+            if err is None:
+                raise
+            raise err from None
+        return M.MaskedFill.apply(self, mask=m, value=value, name=name)
 
     def masked_scatter(self, mask, source):
         out = self._data.copy()
@@ -1532,8 +1545,8 @@ class Tensor:
     def gather(self, dim, index):
         """out[i][j] = self[index[i][j]][j] (dim 0) / self[i][index[i][j]] (dim 1); grad: scatter-add back."""
         d = canonical_dim(dim, self._data.ndim)
-        if index._data.dtype != np.int64:
-            raise RuntimeError("gather(): Expected dtype int64 for index")
+        if index._data.dtype not in (np.int64, np.int32):
+            raise RuntimeError("gather(): Expected dtype int32/int64 for index")
         _check_index_tensor(self, index._data, d, 'index', 'gather')
         return M.Gather.apply(self, index=index._data, dim=d)
 
@@ -1990,7 +2003,13 @@ def _compare(ufunc, a, b):
     else:
         bd = np.asarray(b)
     xp = _backend.get_array_module(a._data)
-    return Tensor._wrap(getattr(xp, ufunc.__name__)(a._data, bd))
+    try:
+        return Tensor._wrap(getattr(xp, ufunc.__name__)(a._data, bd))
+    except ValueError:
+        err = _broadcast_error(a._data, bd)
+        if err is None:
+            raise
+        raise err from None
 
 
 def _opt_axes(dim, t):
@@ -2153,6 +2172,10 @@ def matmul(a, b):
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
                            f"[{ad.shape[0] if ad.ndim == 3 else 1}, {k_a}] but got: "
                            f"[{bd.shape[0] if bd.ndim == 3 else 1}, {k_b}].")
+    if ad.ndim > 2 and bd.ndim > 2 and ad.shape[:-2] != bd.shape[:-2]:   # batch dims must broadcast
+        err = _broadcast_error(np.broadcast_to(False, ad.shape[:-2]), np.broadcast_to(False, bd.shape[:-2]))
+        if err is not None:
+            raise err
     return L.Matmul.apply(a, b)
 
 
@@ -2188,8 +2211,13 @@ def where(condition, input=None, other=None):
     a, b = dummy
     if swapped:
         a, b = b, a
+    try:
         return E.Where.apply(a, b, cond=cond)
-    return E.Where.apply(a, b, cond=cond)
+    except ValueError:   # shapes that do not broadcast: torch's message with the sizes and the dim
+        err = _broadcast_error(a._data, b._data) or _broadcast_error(cond, a._data) or _broadcast_error(cond, b._data)
+        if err is None:
+            raise
+        raise err from None
 
 
 class _Pick:

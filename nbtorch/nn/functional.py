@@ -35,7 +35,11 @@ def linear(input, weight, bias=None):
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({n}x{x.shape[-1]} and "
                            f"{w.shape[1]}x{w.shape[0]})")
     if x.dtype != w.dtype:
-        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_short(input)} != {_short(weight)}")
+        if bias is None:   # torch's matmul path
+            raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_short(input)} != "
+                               f"{_short(weight)}")
+        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {_LEGACY_NAME(input)} and "
+                           f"{_LEGACY_NAME(weight)}")
     if bias is None:
         return _ops.Linear.apply(input, weight)
     return _ops.Linear.apply(bias, input, weight)
@@ -298,6 +302,9 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     """
     x = input._data
     C = x.shape[1] if x.ndim > 1 else 1
+    for name, p in (('running_mean', running_mean), ('running_var', running_var), ('weight', weight), ('bias', bias)):
+        if p is not None and p.numel() != C:
+            raise RuntimeError(f"{name} should contain {C} elements not {p.numel()}")
     if training:
         size = int(np.prod(x.shape)) // C
         if size == 1:
@@ -420,7 +427,7 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
     """weight[input]: look up one row of ``weight`` per index."""
     if input._data.dtype.kind not in 'iu':
         raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the following scalar types: "
-                           f"Long, Int; but got torch.{type(input).__name__} instead (while checking arguments "
+                           f"Long, Int; but got torch.{_LEGACY_NAME(input)}Tensor instead (while checking arguments "
                            "for embedding)")
     if padding_idx is not None:
         if padding_idx > 0:
@@ -697,7 +704,7 @@ def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, r
 
 def _class_targets(input, target, name):
     """Check the (N, C, d1, ...) input against an (N, d1, ...) integer target; give the target array."""
-    if target._data.dtype.kind not in 'iu':
+    if target._data.dtype not in (np.int64, np.uint8):
         raise RuntimeError(f"expected target dtype to be Long or Byte, but got {_LEGACY_NAME(target)}")
     if input.dim() < 1:
         raise ValueError(f"Expected 1 or more dimensions (got {input.dim()})")
@@ -726,6 +733,9 @@ def _class_weight_matrix(x, t, weight, ignore_index, reduction, label_smoothing)
     if unbatched:
         x, t = x[None], t[None]
     C = x.shape[1]
+    if weight is not None and (weight.ndim != 1 or weight.shape[0] != C):
+        raise RuntimeError(f"weight tensor should be defined either for all {C} classes or no classes but got "
+                           f"weight tensor of shape: {list(weight.shape)}")
     valid = t != ignore_index
     tt = xp.where(valid, t, 0)
     bad = tt[(tt < 0) | (tt >= C)]
@@ -782,6 +792,9 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     x = input._data
     xp = xp_of(x)
+    if x.dtype.kind not in 'fc':
+        kernel = 'log_softmax_lastdim_kernel_impl' if x.ndim <= 2 else 'log_softmax_kernel_impl'
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{_LEGACY_NAME(input)}\'')
     if target.shape == input.shape:   # class probabilities
         if target._data.dtype.kind != 'f':
             raise RuntimeError(f"Expected floating point type for target with class probabilities, got "

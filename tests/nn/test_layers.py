@@ -265,7 +265,10 @@ def test_linear_shape_and_dtype_errors():
                           ['mat1 and mat2 shapes cannot be multiplied (2x3 and 4x5)'])
     helper_test_exception(lambda: torch.nn.Linear(3, 5)(torch.ones(2, 3, dtype=torch.float64)),
                           lambda: nbtorch.nn.Linear(3, 5)(nbtorch.ones(2, 3, dtype=nbtorch.float64)), RuntimeError,
-                          ['expected m1 and m2 to have the same dtype, but got: double != float'])
+                          ['mat1 and mat2 must have the same dtype, but got Double and Float'])
+    helper_test_exception(lambda: torch.nn.Linear(3, 5, bias=False)(torch.ones(2, 3, dtype=torch.float64)),
+                          lambda: nbtorch.nn.Linear(3, 5, bias=False)(nbtorch.ones(2, 3, dtype=nbtorch.float64)),
+                          RuntimeError, ['expected m1 and m2 to have the same dtype, but got: double != float'])
 
 
 def test_mlp_train_and_eval_with_batchnorm_dropout_identical_to_torch():
