@@ -38,7 +38,7 @@ def _lazy(name):
 
 def __getattr__(name):
     # sub-packages that pull in more code are imported on first use
-    if name in ('nn', 'optim', 'utils', 'vision', 'widgets', 'serialization', 'backends', 'testing'):
+    if name in ('nn', 'optim', 'utils', 'vision', 'widgets', 'serialization', 'backends', 'testing', 'accelerator'):
         return _lazy(name)
     if name in ('save', 'load'):
         return getattr(_lazy('serialization'), name)

@@ -7,7 +7,7 @@ methods (cat, stack, where, ...) are defined in ``_tensor.py`` or below.
 """
 import numpy as np
 
-from ._tensor import Tensor, cat, stack, where, matmul, maximum, minimum, pow, _write_out, _counter
+from ._tensor import Tensor, cat, stack, where, matmul as _matmul, maximum, minimum, pow, _write_out, _counter
 from . import _dtype
 
 _METHOD_NAMES = """
@@ -38,6 +38,11 @@ def _delegate(name):
 for _name in _METHOD_NAMES:
     globals()[_name] = _delegate(_name)
 del _name
+
+
+def matmul(input, other, *, out=None):
+    """Matrix product of two tensors (see nbtorch.Tensor.matmul); ``out=`` receives the result."""
+    return _write_out(_matmul(input, other), out)
 
 
 def is_tensor(obj):
