@@ -417,7 +417,21 @@ def _load_zip(fh):
 def _load_plain_pickle(fh):
     """A file that is not a zip: a plain pickle (read with the same restrictions), or torch's legacy format."""
     unpickler = _RestrictedUnpickler(fh)
-    first = unpickler.load()
+    start = fh.tell()
+    try:
+        first = unpickler.load()
+    except pickle.UnpicklingError:
+        raise
+    except EOFError:
+        raise EOFError("nbtorch.load: the file ended before its pickle did (empty or cut short?)") from None
+    except Exception as e:     # bytes that are not a pickle at all: say so instead of a bare KeyError
+        fh.seek(start)
+        head = fh.read(9)
+        hint = ("It looks like a safetensors file: give it a .safetensors name, or use "
+                "nbtorch.load_file(path)." if len(head) == 9 and head[8:9] == b'{' else
+                "Was it written by torch.save / nbtorch.save?")
+        raise pickle.UnpicklingError(f"nbtorch.load: this file is neither a torch.save zip nor a valid pickle "
+                                     f"({type(e).__name__}: {e}). {hint}") from None
     if type(first) is int and first == _LEGACY_MAGIC:
         raise RuntimeError("nbtorch.load: this checkpoint uses PyTorch's legacy format (torch < 1.6), which "
                            "nbtorch does not read. Re-save it with a recent torch: "
