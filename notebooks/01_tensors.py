@@ -33,7 +33,7 @@ import numpy as np
 import nbtorch as torch
 from nbtorch.widgets import GraphView
 
-torch.manual_seed(0);
+torch.manual_seed(0)
 
 # %% [markdown]
 # ## Creating tensors

@@ -22,7 +22,7 @@
 import nbtorch as torch
 from nbtorch.widgets import GraphView
 
-torch.manual_seed(0);
+torch.manual_seed(0)
 
 # %% [markdown]
 # ## Arithmetic

@@ -25,7 +25,7 @@ from nbtorch import nn
 import nbtorch.nn.functional as F
 from nbtorch.widgets import GraphView, GradientView
 
-torch.manual_seed(0);
+torch.manual_seed(0)
 
 # %% [markdown]
 # ## Parameters

@@ -27,7 +27,7 @@ import nbtorch as torch
 from nbtorch import nn
 from nbtorch.widgets import TrainingCurves
 
-torch.manual_seed(0);
+torch.manual_seed(0)
 
 # %% [markdown]
 # ## Losses

@@ -26,7 +26,7 @@ from nbtorch import vision as torchvision
 from nbtorch.vision import transforms
 from nbtorch.utils.tensorboard import SummaryWriter
 
-torch.manual_seed(0);
+torch.manual_seed(0)
 
 # %% [markdown]
 # ## A Dataset of your own

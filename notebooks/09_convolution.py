@@ -32,7 +32,7 @@ from nbtorch.utils.data import DataLoader
 from nbtorch.utils.tensorboard import SummaryWriter
 from nbtorch.widgets import KernelSlider
 
-torch.manual_seed(0);
+torch.manual_seed(0)
 
 # %% [markdown]
 # ## `F.conv2d` on a 5 × 5 input

@@ -29,7 +29,7 @@ from nbtorch.utils.data import DataLoader
 from nbtorch.utils.tensorboard import SummaryWriter
 from nbtorch.widgets import KernelSlider
 
-torch.manual_seed(0);
+torch.manual_seed(0)
 
 # %% [markdown]
 # ## Max pooling and `ceil_mode`

@@ -30,7 +30,7 @@ from nbtorch.utils.data import DataLoader
 from nbtorch.utils.tensorboard import SummaryWriter
 from nbtorch.widgets import TrainingCurves, GradientView
 
-torch.manual_seed(0);
+torch.manual_seed(0)
 
 # %% [markdown]
 # ## Data

@@ -37,26 +37,36 @@ torch.manual_seed(0)
 workdir = tempfile.mkdtemp()
 
 # %% [markdown]
-# ## Model zoo names
-# `torchvision.models` builds the standard architectures. Their final layer is called `fc`:
+# ## The tutorial's GoogLeNet
+# `torchvision.models` builds the standard architectures. Asking for pretrained weights needs a
+# download, which fails here without a network (on a machine with internet it would fetch them):
 
 # %%
-resnet = torchvision.models.resnet18()
-fc_in_features = resnet.fc.in_features
-print("fc_in_features:", fc_in_features)
-fc_out_features = resnet.fc.out_features
-print("fc_out_features:", fc_out_features)
-resnet.fc = torch.nn.Linear(fc_in_features, 10)
-print(resnet.fc)
+from nbtorch.vision import models
+
+try:
+    googlenet = models.googlenet(pretrained=True)
+except RuntimeError as err:
+    print("RuntimeError:", str(err).split(', and')[0])
 
 # %% [markdown]
-# Asking for downloadable weights explains that there is no network here:
+# The architecture itself needs no download. Its final layer is called `fc`; replacing it gives a
+# model for our own number of classes (10 here):
 
 # %%
-try:
-    torchvision.models.resnet18(weights='DEFAULT')
-except RuntimeError as err:
-    print("RuntimeError:", str(err).splitlines()[0])
+googlenet = models.googlenet()
+
+# the number of inputs of the classification layer
+fc_in_features = googlenet.fc.in_features
+print("fc_in_features:", fc_in_features)
+
+# the number of outputs of the classification layer
+fc_out_features = googlenet.fc.out_features
+print("fc_out_features:", fc_out_features)
+
+# a new head with 10 classes
+googlenet.fc = torch.nn.Linear(fc_in_features, 10)
+print(googlenet.fc)
 
 # %% [markdown]
 # ## A small pretrained model of our own
