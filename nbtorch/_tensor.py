@@ -374,7 +374,7 @@ class Tensor:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         if self._hooks is None:
             self._hooks = []
-            if self.grad_fn is not None and not self._retain:
+            if self.grad_fn is not None:     # (again, if retain_grad came first) so the node keeps the list
                 from .autograd.engine import register_retain
                 register_retain(self)
         self._hooks.append(hook)

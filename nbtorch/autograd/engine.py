@@ -176,15 +176,13 @@ def _fill_retained(node, grad, Tensor):
     single = node._n_outputs == 1
     if not single:
         grad = list(grad)
-    for ref, nr in node._retained:
+    for ref, nr, hooks in node._retained:
         t = ref()
-        if t is None:
-            continue
         g = grad if single else grad[nr]
         if g is None:
             continue
-        if t._hooks:
-            for hook in list(t._hooks):
+        if hooks:      # the node holds the tensor's hook list: hooks run even after the tensor is gone
+            for hook in list(hooks):
                 res = hook(Tensor._wrap(g))
                 if res is not None:
                     g = res._data
@@ -192,7 +190,7 @@ def _fill_retained(node, grad, Tensor):
                 grad = g
             else:
                 grad[nr] = g
-        if t._retain:
+        if t is not None and t._retain:
             t.grad = Tensor._wrap(g.copy()) if t.grad is None else Tensor._wrap(t.grad._data + g)
     return grad
 
@@ -217,7 +215,10 @@ def _run_node_hooks(node, grads_in, grads_out, Tensor):
 
 
 def register_retain(t):
+    """Let ``t``'s node fill ``t.grad`` (retain_grad) and run ``t``'s hooks; the node keeps the hook list
+    itself, as torch does, so a hook on an intermediate tensor fires even once that tensor is gone."""
     node = t.grad_fn
     if node._retained is None:
         node._retained = []
-    node._retained.append((weakref.ref(t), t._output_nr))
+    node._retained[:] = [e for e in node._retained if e[0]() is not t]
+    node._retained.append((weakref.ref(t), t._output_nr, t._hooks))
