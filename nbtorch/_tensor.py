@@ -1451,9 +1451,7 @@ class Tensor:
         idx, basic = _convert_index(idx, self)
         try:
             if basic:
-                has_int = isinstance(idx, int) or (type(idx) is tuple and builtins.any(type(i) is int for i in idx))
-                return M.IndexView.apply(self, idx=idx, basic=True,
-                                         name='SelectBackward0' if has_int else 'SliceBackward0')
+                return M.IndexView.apply(self, idx=idx, basic=True, name=_basic_index_name(idx, self._data.shape))
             return M.Index.apply(self, idx=idx, basic=False)
         except IndexError as e:
             raise IndexError(_index_error_message(str(e), idx, self)) from None
@@ -1560,13 +1558,16 @@ class Tensor:
         if index._data.dtype != np.int64:
             raise RuntimeError(f"{name}(): Expected dtype int64 for index")
         node_name = None
+        idx = index._data
+        if idx.ndim == 0 and self._data.ndim == 1:   # torch treats a 0-d index as a 1-element one here
+            idx = idx.reshape(1)
         if not isinstance(src, Tensor):
-            src = Tensor._wrap(np.full(index._data.shape, src, self._data.dtype))
+            src = Tensor._wrap(np.full(idx.shape, src, self._data.dtype))
             node_name = None if add else 'ScatterBackward1' 
         if src._data.dtype != self._data.dtype:
             raise RuntimeError(f"{name}(): Expected self.dtype to be equal to src.dtype")
-        _check_index_tensor(self, index._data, d, 'index', name)
-        return M.Scatter.apply(self, src, index=index._data, dim=d, add=add, name=node_name)
+        _check_index_tensor(self, idx, d, 'index', name)
+        return M.Scatter.apply(self, src, index=idx, dim=d, add=add, name=node_name)
 
     def scatter(self, dim, index, src=None, value=None, *, reduce=None):
         src = value if src is None else src
@@ -2151,8 +2152,8 @@ def matmul(a, b):
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {ad.ndim}D and {bd.ndim}D")
     if ad.dtype != bd.dtype:
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
-                           f"{_dtype.from_numpy(ad.dtype).name.replace('float32', 'float').replace('float64', 'double').replace('int64', 'long')} != "
-                           f"{_dtype.from_numpy(bd.dtype).name.replace('float32', 'float').replace('float64', 'double').replace('int64', 'long')}")
+                           f"{_C_TYPE_NAMES.get(ad.dtype.name, ad.dtype.name)} != "
+                           f"{_C_TYPE_NAMES.get(bd.dtype.name, bd.dtype.name)}")
     if type(ad) is not type(bd):
         _device_mismatch(a, b)
     k_a = ad.shape[-1]
@@ -2300,6 +2301,34 @@ def _promote_all(tensors):
         return tensors
     res = _dtype.result_type(*tensors)
     return [t.to(res) for t in tensors]
+
+
+# the C++ type names torch's kernels print in some dtype errors
+_C_TYPE_NAMES = {'float32': 'float', 'float64': 'double', 'float16': 'c10::Half', 'int64': 'long int',
+                 'int32': 'int', 'int16': 'short int', 'int8': 'signed char', 'uint8': 'unsigned char', 'bool': 'bool'}
+
+
+def _basic_index_name(idx, shape):
+    """torch's grad_fn name for ``t[idx]`` with basic indices: torch applies them left to right (an int
+    selects, a slice narrows, None unsqueezes; a slice covering the whole dim is skipped) and the
+    result's node is the last one applied; when every index is a no-op the result is an alias."""
+    idx = idx if type(idx) is tuple else (idx,)
+    n_ell = len(shape) - builtins.sum(1 for i in idx if i is not None and i is not Ellipsis)
+    name, dim = 'AliasBackward0', 0
+    for i in idx:
+        if i is Ellipsis:
+            dim += n_ell
+        elif i is None:
+            name = 'UnsqueezeBackward0'
+        elif isinstance(i, slice):
+            start = 0 if i.start is None else i.start          # torch compares the start as written,
+            stop = shape[dim] if i.stop is None else builtins.min(i.stop, shape[dim])   # the stop clamped
+            if (start, stop, i.step or 1) != (0, shape[dim], 1):
+                name = 'SliceBackward0'
+            dim += 1
+        else:
+            name, dim = 'SelectBackward0', dim + 1
+    return name
 
 
 def _write_out(res, out):

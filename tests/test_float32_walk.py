@@ -18,6 +18,7 @@ SKIP = {
     'new_tensor': 'dtype comes from the data', 'tensor': 'dtype comes from the data',
     'as_tensor': 'dtype comes from the data', 'asarray': 'dtype comes from the data',
     'from_numpy': 'dtype comes from the array', 'set_default_dtype': 'changes global state',
+    'set_printoptions': 'changes global print state (and prints nothing to check)',
     'set_rng_state': 'state', 'manual_seed': 'state', 'seed': 'state', 'initial_seed': 'state', 'get_rng_state': 'state',
     'manual_seed_all': 'state', 'register_hook': 'hooks', 'register_post_accumulate_grad_hook': 'hooks',
     'backward': 'checked through the gradients', 'retain_grad': 'no output', 'requires_grad_': 'flag',
@@ -30,7 +31,8 @@ SKIP = {
     'device': 'a class', 'dtype': 'a class', 'Size': 'a class', 'Tensor': 'a class', 'Generator': 'a class',
     'save': 'I/O', 'load': 'I/O', 'bernoulli_': 'random fill', 'random_': 'random integers',
     'conj': 'complex', 'H': 'complex', 'bincount': 'counts integers', 'randperm': 'integers',
-    'randint': 'integers', 'randint_like': 'integers', 'multinomial': 'integer samples', 'unique': 'checked below',
+    'randint': 'integers', 'randint_like': 'integers', 'set_default_device': 'changes global state',
+    'get_default_device': 'a device', 'multinomial': 'integer samples', 'unique': 'checked below',
 }
 # ops whose arguments the generic candidates do not cover: called on x (3, 4) float32 like this
 SPECIAL = {

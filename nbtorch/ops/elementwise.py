@@ -10,6 +10,16 @@ from ..autograd.function import ArrayFunction
 from ._util import unbroadcast, xp_of
 
 
+def _quiet(f):
+    """Run ``f`` with NumPy's floating-point warnings off: torch gives inf and nan silently
+    (log(0) = -inf, 1/0 = inf, sqrt(-1) = nan), NumPy would print a RuntimeWarning."""
+    def quiet(*args, **kwargs):
+        with np.errstate(all='ignore'):
+            return f(*args, **kwargs)
+    quiet.__name__, quiet.__doc__ = f.__name__, f.__doc__
+    return quiet
+
+
 class Add(ArrayFunction):
     _backward_name = 'AddBackward0'
 
@@ -58,6 +68,7 @@ class Div(ArrayFunction):
     _backward_name = 'DivBackward0'
 
     @staticmethod
+    @_quiet
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
         return a / b
@@ -88,6 +99,7 @@ class Pow(ArrayFunction):
     _backward_name = 'PowBackward1'
 
     @staticmethod
+    @_quiet
     def forward(ctx, a, b):
         if a.dtype == np.bool_:
             raise NotImplementedError('"pow" not implemented for \'Bool\'')
@@ -113,6 +125,7 @@ class PowScalar(ArrayFunction):
     _backward_name = 'PowBackward0'
 
     @staticmethod
+    @_quiet
     def forward(ctx, a, exponent):
         ctx.save_for_backward(a)
         ctx.exponent = exponent
@@ -132,6 +145,7 @@ class RPowScalar(ArrayFunction):
     _backward_name = 'PowBackward2'
 
     @staticmethod
+    @_quiet
     def forward(ctx, a, base):
         out = base ** a
         ctx.save_for_backward(out)
@@ -175,11 +189,11 @@ def _xp(a):
     return xp_of(a)
 
 
-Exp = _unary('Exp', lambda a: _xp(a).exp(a), lambda g, x, y: g * y, save='output')
-Log = _unary('Log', lambda a: _xp(a).log(a), lambda g, x, y: g / x)
-Log1P = _unary('Log1P', lambda a: _xp(a).log1p(a), lambda g, x, y: g / (1 + x))
-Sqrt = _unary('Sqrt', lambda a: _xp(a).sqrt(a), lambda g, x, y: g / (2 * y), save='output')
-Rsqrt = _unary('Rsqrt', lambda a: 1 / _xp(a).sqrt(a), lambda g, x, y: -0.5 * g * y * y * y, save='output')
+Exp = _unary('Exp', _quiet(lambda a: _xp(a).exp(a)), lambda g, x, y: g * y, save='output')
+Log = _unary('Log', _quiet(lambda a: _xp(a).log(a)), lambda g, x, y: g / x)
+Log1P = _unary('Log1P', _quiet(lambda a: _xp(a).log1p(a)), lambda g, x, y: g / (1 + x))
+Sqrt = _unary('Sqrt', _quiet(lambda a: _xp(a).sqrt(a)), lambda g, x, y: g / (2 * y), save='output')
+Rsqrt = _unary('Rsqrt', _quiet(lambda a: 1 / _xp(a).sqrt(a)), lambda g, x, y: -0.5 * g * y * y * y, save='output')
 Sin = _unary('Sin', lambda a: _xp(a).sin(a), lambda g, x, y: g * _xp(x).cos(x))
 Cos = _unary('Cos', lambda a: _xp(a).cos(a), lambda g, x, y: -g * _xp(x).sin(x))
 Tanh = _unary('Tanh', lambda a: _xp(a).tanh(a), lambda g, x, y: g * (1 - y * y), save='output')
@@ -188,7 +202,7 @@ Sign = _unary('Sign', lambda a: _xp(a).sign(a), lambda g, x, y: g * 0)
 Floor = _unary('Floor', lambda a: _xp(a).floor(a), lambda g, x, y: g * 0)
 Ceil = _unary('Ceil', lambda a: _xp(a).ceil(a), lambda g, x, y: g * 0)
 Trunc = _unary('Trunc', lambda a: _xp(a).trunc(a), lambda g, x, y: g * 0)
-Reciprocal = _unary('Reciprocal', lambda a: 1 / a, lambda g, x, y: -g * y * y, save='output')
+Reciprocal = _unary('Reciprocal', _quiet(lambda a: 1 / a), lambda g, x, y: -g * y * y, save='output')
 
 
 def _sigmoid(a):
