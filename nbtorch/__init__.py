@@ -9,11 +9,12 @@ from ._dtype import (dtype, bool_ as bool, uint8, int8, int16, int32, int64, flo
                      get_default_dtype, set_default_dtype)
 from ._device import device
 from ._size import Size
+from ._finfo import finfo, iinfo
 from ._tensor import Tensor, cat, stack, where, matmul, maximum, minimum, pow
 from ._creation import (tensor, as_tensor, asarray, from_numpy, zeros, ones, empty, full, eye, arange,
                         range_ as range, linspace, logspace, zeros_like, ones_like, empty_like, full_like,
                         rand, randn, rand_like, randn_like, randint, randint_like, randperm, normal, bernoulli,
-                        multinomial)
+                        multinomial, set_default_device, get_default_device)
 from ._functions import *  # noqa: F401,F403  torch.exp(x), torch.sum(x, 0), ...
 from ._functions import _METHOD_NAMES
 from .random import manual_seed, seed, initial_seed, get_rng_state, set_rng_state, Generator, default_generator

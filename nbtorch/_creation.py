@@ -23,10 +23,25 @@ _fma = _random._fma
 
 
 # ------------------------------------------------------------------ helpers
+_DEFAULT_DEVICE = [None]   # set by set_default_device; None means the CPU
+
+
+def set_default_device(device):
+    """Make factory functions (zeros, rand, tensor, ...) create tensors on ``device`` when none is given."""
+    _DEFAULT_DEVICE[0] = None if device is None or _device_cls(device).type == 'cpu' else _device_cls(device)
+
+
+def get_default_device():
+    """The device factory functions use when none is given (``torch.device('cpu')`` unless changed)."""
+    return _DEFAULT_DEVICE[0] or _device_cls('cpu')
+
+
 def _place(arr, device, requires_grad=False):
     """Move ``arr`` to ``device``, wrap it, and set requires_grad (floats and complex only)."""
     if requires_grad and arr.dtype.kind not in 'fc':
         raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+    if device is None:
+        device = _DEFAULT_DEVICE[0]
     if device is not None:
         dev = _device_cls(device)
         if dev.type == 'cuda':
@@ -460,10 +475,15 @@ _RANDINT_SIGS = (
     "bool requires_grad = False)\n")
 
 
-def randint(*args, size=None, generator=None, dtype=None, device=None, requires_grad=False, out=None,
-            layout=None, pin_memory=False):
-    """randint(high, size) or randint(low, high, size): integers in [low, high), int64 by default."""
+def randint(*args, low=None, high=None, size=None, generator=None, dtype=None, device=None, requires_grad=False,
+            out=None, layout=None, pin_memory=False):
+    """randint(high, size) or randint(low, high, size): integers in [low, high), int64 by default.
+    ``low``, ``high`` and ``size`` may also be given by keyword: ``randint(low=0, high=5, size=(4,))``."""
     args = list(args)
+    if high is not None:
+        args = ([low] if low is not None else args[:1]) + [high] + args[1:]
+    elif low is not None:
+        args = [low] + args
     if size is None and args and isinstance(args[-1], (tuple, list)):
         size = args.pop()
     if size is None or not 1 <= len(args) <= 2 or isinstance(size, numbers.Integral):

@@ -31,6 +31,32 @@ BATCHES = 2   # subprocesses per library; 4 in all, two at a time on a 2-core ma
 # script name -> reason: a difference that is out of nbtorch's scope. The script still runs and the
 # rest of its output is still compared; only lines matching `pattern` are dropped from both sides.
 KNOWN_DIFFERENCES = {
+    'lpe_04_nn_optim.py': {
+        'pattern': r'^[89]99 ',
+        'reason': "float32 rounding: 800+ ill-conditioned SGD steps (features up to x**3 = 31) amplify the last-bit "
+                  "differences between NumPy's and torch's summation order (sums over 2000 points, GEMM) to ~1e-4 "
+                  "relative; the first 700 steps and the fitted coefficients still print identically",
+    },
+    'cs_04_tensor_ops_dataset.py': {
+        'pattern': r"^AttributeError '_SingleProcessDataLoaderIter' object has no attribute 'next'",
+        'reason': "nbtorch deliberately appends a hint to torch's message: "
+                  "'. Did you mean next(iterator)? (it.next() was Python 2)'",
+    },
+    'doc_04_module_api.py': {
+        'pattern': r"^\{'features': torch.Size",
+        'reason': "float32 exp differs in the last bit between torch (SLEEF, vectorised) and NumPy for ~1/3 of "
+                  "inputs, so a softmax row sums to 1.0 in one library and 0.99999994 in the other, which prints "
+                  "as `1.` versus `1.0000`",
+    },
+    'doc_06_dataloader_collate.py': {
+        'pattern': r'^AssertionError Size mismatch between tensors',
+        'reason': "nbtorch's TensorDataset error adds the sizes to torch's message ('first dimensions are [3, 4]')",
+    },
+    'cs_05_conv_pool.py': {
+        'pattern': r"^WARNING UserWarning: Using padding='same' with even kernel lengths",
+        'reason': "torch warns that its C++ kernel may copy the input for an even kernel with padding='same' "
+                  "(a performance note about ATen, with a path into torch's build tree); nbtorch pads once anyway",
+    },
 }
 
 
@@ -63,6 +89,7 @@ def outputs():
 
 def normalise(text):
     text = re.sub(r'0x[0-9a-fA-F]+', '0x…', text)
+    text = re.sub(r' \(Triggered internally at [^)]*\)', '', text)   # the C++ source path in torch's warnings
     text = re.sub(r"<class 'nbtorch\.vision\.", "<class 'torchvision.", text)
     text = re.sub(r"<class 'nbtorch\.", "<class 'torch.", text)
     return text

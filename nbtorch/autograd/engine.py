@@ -10,6 +10,8 @@
 """
 import weakref
 
+import numpy as np
+
 from .function import AccumulateGrad, Function, _TENSOR, _anomaly, refresh_view
 
 
@@ -47,6 +49,12 @@ def _accumulate(buffers, node, nr, g):
 
 
 def run_backward(roots, root_grads, retain_graph=False, inputs=None, accumulate=True, step=None):
+    # torch's kernels give inf/nan silently (d/dx log x at 0); NumPy would warn, so it is told not to here
+    with np.errstate(all='ignore'):
+        return _run_backward(roots, root_grads, retain_graph, inputs, accumulate, step)
+
+
+def _run_backward(roots, root_grads, retain_graph=False, inputs=None, accumulate=True, step=None):
     """Backpropagate ``root_grads`` (arrays) from tensors ``roots``.
 
     With ``accumulate=False`` nothing is written to ``.grad``; instead the
@@ -77,6 +85,8 @@ def run_backward(roots, root_grads, retain_graph=False, inputs=None, accumulate=
             else:
                 continue
         nodes.append(node)
+        if g.dtype != t._data.dtype:      # as torch: a given gradient is cast to its output's dtype
+            g = g.astype(t._data.dtype)
         _accumulate(buffers, node, t._output_nr, g)
 
     # for autograd.grad: capture gradients flowing into these tensors

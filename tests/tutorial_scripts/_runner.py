@@ -44,6 +44,7 @@ def _reset(torch):
     torch.set_printoptions(profile='default')
     torch.set_default_dtype(torch.float32)
     torch.set_grad_enabled(True)
+    torch.set_default_device(None)
 
 
 def main():
