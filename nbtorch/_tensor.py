@@ -463,6 +463,8 @@ class Tensor:
             name = dtype.split('.')[-1].replace('Tensor', '')
             inv = {v: k for k, v in _LEGACY.items()}
             dtype = _dtype.as_dtype(inv[name])
+        elif isinstance(getattr(dtype, '_dtype', None), _dtype.dtype):   # t.type(torch.IntTensor)
+            dtype = dtype._dtype
         return self.to(dtype)
 
     def float(self):
@@ -1449,6 +1451,9 @@ class Tensor:
     # ------------------------------------------------------------------ indexing
     def __getitem__(self, idx):
         idx, basic = _convert_index(idx, self)
+        if not basic and _ints_beside_arrays(idx):   # torch applies the ints first (see _split_ints)
+            first, then = _split_ints(idx)
+            return self[first][then]
         try:
             if basic:
                 return M.IndexView.apply(self, idx=idx, basic=True, name=_basic_index_name(idx, self._data.shape))
@@ -1458,6 +1463,17 @@ class Tensor:
 
     def __setitem__(self, idx, value):
         idx, basic = _convert_index(idx, self)
+        if not basic and _ints_beside_arrays(idx):   # torch applies the ints first (see _split_ints)
+            first, then = _split_ints(idx)
+            if not (_gm.enabled and (self._rg or isinstance(value, Tensor) and value._rg)):
+                view = Tensor._wrap(self._data[first])   # a NumPy view: writing it writes self
+                view[then] = value
+                _counter(self)[0] += 1
+                return
+            if self._rg and self.grad_fn is None:
+                raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+            self[first][then] = value                  # in place on a view: autograd rebases self's history
+            return
         v_rg = isinstance(value, Tensor) and value._rg
         if _gm.enabled and (self._rg or v_rg):
             if self._rg and self.grad_fn is None:
@@ -2114,6 +2130,34 @@ def _convert_index(idx, t):
         if idx.dtype.kind == 'f':
             raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
     return idx, False
+
+
+def _ints_beside_arrays(idx):
+    return type(idx) is tuple and builtins.any(type(i) is int for i in idx)
+
+
+def _split_ints(idx):
+    """Split an index mixing ints and arrays into a basic index, then an advanced one.
+
+    torch selects with the ints first, so in ``x[0, :, [1, 2]]`` only the list is advanced and its
+    dimension stays in place; NumPy counts the int as advanced too, and moves the result to the front.
+    ``x[first][then]`` with ints (and slices, None) in ``first`` and arrays in ``then`` is torch's order.
+    """
+    first, then = [], []
+    for i in idx:
+        if type(i) is int:
+            first.append(i)
+        elif type(i) is slice or i is None:
+            first.append(i)
+            then.append(slice(None))
+        elif i is Ellipsis:
+            first.append(i)
+            then.append(i)
+        else:                                   # an integer array or a boolean mask: kept for step two
+            a = np.asarray(i) if isinstance(i, list) else i
+            first.extend([slice(None)] * (a.ndim if a.dtype == np.bool_ else 1))
+            then.append(i)
+    return tuple(first), tuple(then)
 
 
 def _index_array(i, t):
