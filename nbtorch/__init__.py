@@ -39,7 +39,7 @@ def _lazy(name):
 
 def __getattr__(name):
     # sub-packages that pull in more code are imported on first use
-    if name in ('nn', 'optim', 'utils', 'vision', 'widgets', 'serialization', 'backends', 'testing', 'accelerator'):
+    if name in ('nn', 'optim', 'utils', 'vision', 'widgets', 'serialization', 'backends', 'testing', 'accelerator', 'linalg'):
         return _lazy(name)
     if name in ('save', 'load'):
         return getattr(_lazy('serialization'), name)

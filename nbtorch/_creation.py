@@ -17,7 +17,7 @@ import numpy as np
 
 from . import _backend, _dtype, random as _random
 from ._device import device as _device_cls
-from ._tensor import Tensor
+from ._tensor import Tensor, _write_out
 
 _fma = _random._fma
 
@@ -440,21 +440,22 @@ def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, ou
          pin_memory=False, **kw):
     """Uniform samples in [0, 1): the same numbers as torch.rand after the same manual_seed."""
     size = _size_kw(size, kw, 'rand')
-    d = _dt(dtype)
+    d = _dt(dtype if out is None or dtype is not None else out.dtype)
     if not d.is_floating_point:
         raise _not_implemented('check_uniform_bounds', d)
-    return _place(_random.uniform_array(_size_arg(size, 'rand'), 0.0, 1.0, d.np, generator), device, requires_grad)
+    res = _place(_random.uniform_array(_size_arg(size, 'rand'), 0.0, 1.0, d.np, generator), device, requires_grad)
+    return res if out is None else _write_out(res, out)
 
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None, layout=None,
           pin_memory=False, **kw):
     """Standard normal samples: the same numbers as torch.randn after the same manual_seed."""
     size = _size_kw(size, kw, 'randn')
-    d = _dt(dtype)
+    d = _dt(dtype if out is None or dtype is not None else out.dtype)
     if not d.is_floating_point:
         raise _not_implemented('normal_kernel_cpu', d)
-    return _place(_random.normal_array(_size_arg(size, 'randn'), 0.0, 1.0, d.np, generator), device,
-                  requires_grad)
+    res = _place(_random.normal_array(_size_arg(size, 'randn'), 0.0, 1.0, d.np, generator), device, requires_grad)
+    return res if out is None else _write_out(res, out)
 
 
 def rand_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None, layout=None):

@@ -13,6 +13,8 @@ from . import _dtype
 _METHOD_NAMES = """
 add sub subtract rsub mul multiply div divide true_divide floor_divide remainder fmod neg negative abs absolute
 exp log log1p log2 log10 expm1 sqrt rsqrt square reciprocal sin cos tan tanh sigmoid relu sign sgn
+asin acos atan sinh cosh asinh acosh atanh arcsin arccos arctan arcsinh arccosh arctanh sin_ cos_
+bitwise_and bitwise_or bitwise_xor bitwise_not
 floor ceil trunc frac round clamp clip clamp_min clamp_max lerp logical_not logical_and logical_or logical_xor
 isnan isinf isfinite nan_to_num eq ne lt le gt ge greater less greater_equal less_equal not_equal equal
 allclose isclose sum nansum mean nanmean prod max min amax amin argmax argmin var std norm logsumexp all any
@@ -43,6 +45,18 @@ del _name
 def matmul(input, other, *, out=None):
     """Matrix product of two tensors (see nbtorch.Tensor.matmul); ``out=`` receives the result."""
     return _write_out(_matmul(input, other), out)
+
+
+def std_mean(input, dim=None, *, correction=None, keepdim=False):
+    """``(input.std(dim), input.mean(dim))`` in one call, as torch.std_mean."""
+    return input.std(dim, keepdim=keepdim, correction=correction), input.mean(dim, keepdim=keepdim) \
+        if dim is not None else input.mean()
+
+
+def var_mean(input, dim=None, *, correction=None, keepdim=False):
+    """``(input.var(dim), input.mean(dim))`` in one call, as torch.var_mean."""
+    return input.var(dim, keepdim=keepdim, correction=correction), input.mean(dim, keepdim=keepdim) \
+        if dim is not None else input.mean()
 
 
 def is_tensor(obj):

@@ -733,6 +733,59 @@ class Tensor:
     def tan(self):
         return self.sin() / self.cos()
 
+    def asin(self):
+        return E.Asin.apply(_floating(self))
+
+    def acos(self):
+        return E.Acos.apply(_floating(self))
+
+    def atan(self):
+        return E.Atan.apply(_floating(self))
+
+    def sinh(self):
+        return E.Sinh.apply(_floating(self))
+
+    def cosh(self):
+        return E.Cosh.apply(_floating(self))
+
+    def asinh(self):
+        return E.Asinh.apply(_floating(self))
+
+    def acosh(self):
+        return E.Acosh.apply(_floating(self))
+
+    def atanh(self):
+        return E.Atanh.apply(_floating(self))
+
+    arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh
+
+    def sin_(self):
+        return self._inplace(self.sin())
+
+    def cos_(self):
+        return self._inplace(self.cos())
+
+    def asin_(self):
+        return self._inplace(self.asin())
+
+    def acos_(self):
+        return self._inplace(self.acos())
+
+    def atan_(self):
+        return self._inplace(self.atan())
+
+    def bitwise_and(self, other):
+        return self & other
+
+    def bitwise_or(self, other):
+        return self | other
+
+    def bitwise_xor(self, other):
+        return self ^ other
+
+    def bitwise_not(self):
+        return ~self
+
     def tanh(self):
         return E.Tanh.apply(_floating(self))
 
@@ -1252,6 +1305,29 @@ class Tensor:
         new = tuple(s for i, s in enumerate(shp) if not (i in dims and s == 1))
         return M.Squeeze.apply(self, shape=new,
                                name='SqueezeBackward2' if isinstance(dim, (tuple, list)) else 'SqueezeBackward1')
+
+    def _view_inplace(self, out, name):
+        """unsqueeze_/squeeze_/t_/transpose_: self takes ``out``'s shape (a view of the same storage)
+        and, when recording, its history, under torch's in-place node name."""
+        if _gm.enabled and self._rg and self.grad_fn is None:
+            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+        self._data = out._data
+        if out.grad_fn is not None:
+            out.grad_fn._backward_name = name
+            self.grad_fn, self._output_nr = out.grad_fn, out._output_nr
+        return self
+
+    def unsqueeze_(self, dim):
+        return self._view_inplace(self.unsqueeze(dim), 'UnsqueezeBackward1')
+
+    def squeeze_(self, dim=None):
+        return self._view_inplace(self.squeeze(dim), 'SqueezeBackward3' if dim is None else 'SqueezeBackward4')
+
+    def t_(self):
+        return self._view_inplace(self.t(), 'TBackward1')
+
+    def transpose_(self, dim0, dim1):
+        return self._view_inplace(self.transpose(dim0, dim1), 'TransposeBackward1')
 
     def unsqueeze(self, dim):
         nd = self._data.ndim + 1

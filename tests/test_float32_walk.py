@@ -32,7 +32,8 @@ SKIP = {
     'save': 'I/O', 'load': 'I/O', 'bernoulli_': 'random fill', 'random_': 'random integers',
     'conj': 'complex', 'H': 'complex', 'bincount': 'counts integers', 'randperm': 'integers',
     'randint': 'integers', 'randint_like': 'integers', 'set_default_device': 'changes global state',
-    'get_default_device': 'a device', 'multinomial': 'integer samples', 'unique': 'checked below',
+    'get_default_device': 'a device', 'bitwise_and': 'integers and bools only', 'bitwise_or': 'integers and bools only',
+    'bitwise_xor': 'integers and bools only', 'bitwise_not': 'integers and bools only', 'multinomial': 'integer samples', 'unique': 'checked below',
 }
 # ops whose arguments the generic candidates do not cover: called on x (3, 4) float32 like this
 SPECIAL = {

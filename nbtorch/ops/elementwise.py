@@ -408,3 +408,14 @@ class Clone(ArrayFunction):
     @staticmethod
     def backward(ctx, g):
         return g
+
+
+# inverse and hyperbolic trigonometry; d/dx asin x = 1/sqrt(1 - x^2), d/dx sinh x = cosh x, ...
+Asin = _unary('Asin', _quiet(lambda a: _xp(a).arcsin(a)), _quiet(lambda g, x, y: g / _xp(x).sqrt(1 - x * x)))
+Acos = _unary('Acos', _quiet(lambda a: _xp(a).arccos(a)), _quiet(lambda g, x, y: -g / _xp(x).sqrt(1 - x * x)))
+Atan = _unary('Atan', lambda a: _xp(a).arctan(a), lambda g, x, y: g / (1 + x * x))
+Sinh = _unary('Sinh', _quiet(lambda a: _xp(a).sinh(a)), lambda g, x, y: g * _xp(x).cosh(x))
+Cosh = _unary('Cosh', _quiet(lambda a: _xp(a).cosh(a)), lambda g, x, y: g * _xp(x).sinh(x))
+Asinh = _unary('Asinh', lambda a: _xp(a).arcsinh(a), lambda g, x, y: g / _xp(x).sqrt(x * x + 1))
+Acosh = _unary('Acosh', _quiet(lambda a: _xp(a).arccosh(a)), _quiet(lambda g, x, y: g / _xp(x).sqrt(x * x - 1)))
+Atanh = _unary('Atanh', _quiet(lambda a: _xp(a).arctanh(a)), _quiet(lambda g, x, y: g / (1 - x * x)))
