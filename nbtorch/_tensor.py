@@ -49,6 +49,15 @@ def _shape_arg(shape):
 _counter = _fn.version_counter
 
 
+class _AllDims:
+    """The default of ``max(dim=...)``/``min(dim=...)``: no dim given (an explicit None is an error in torch)."""
+    def __repr__(self):
+        return '<all dims>'
+
+
+_ALL_DIMS = _AllDims()
+
+
 class Tensor:
     __slots__ = ('_data', '_rg', '_grad', 'grad_fn', '__dict__', '__weakref__')
     # rarely set: class defaults, stored per instance only when changed
@@ -579,8 +588,8 @@ class Tensor:
         return E.Abs.apply(self)
 
     def __invert__(self):
-        if self._data.dtype.kind == 'f':
-            raise TypeError("ufunc 'invert' not supported for the input types")
+        if self._data.dtype.kind in 'fc':
+            raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
         return Tensor._wrap(~self._data)
 
     def __and__(self, other):
@@ -838,6 +847,10 @@ class Tensor:
         src = self
         if self._data.dtype.kind != 'f':   # bool.clamp(0, 1) is int64, int.clamp(0.5) float32 (torch's promotion)
             dt = _dtype.result_type(self, *[v for v in (min, max) if v is not None])
+            if dt is _dtype.bool_:
+                kernel = 'clamp_scalar_cpu' if min is not None and max is not None else \
+                    'clamp_min_scalar_cpu' if min is not None else 'clamp_max_scalar_cpu'
+                raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
             if dt.np != self._data.dtype:
                 src = self.to(dt)
         return E.Clamp.apply(src, min=min, max=max)
@@ -1105,11 +1118,13 @@ class Tensor:
         mask = ~self.isnan()
         return self.where(mask, 0).sum(dim, keepdim) / mask.sum(dim, keepdim)
 
-    def prod(self, dim=None, keepdim=False, *, dtype=None):
+    def prod(self, dim=_ALL_DIMS, keepdim=False, *, dtype=None):
+        if dim is not _ALL_DIMS:             # torch: prod() or prod(int dim); prod(None) is a TypeError
+            dim = _int_dim('prod', dim)
         src = self if dtype is None else self.to(dtype)
         if src._data.dtype.kind in 'biu':
             src = src.long()
-        axis = None if dim is None else canonical_dim(dim, self._data.ndim)
+        axis = None if dim is _ALL_DIMS else canonical_dim(dim, max(self._data.ndim, 1))
         if not self._data.ndim:
             axis = None
         return R.Prod.apply(src, axis=axis, keepdim=keepdim)
@@ -1117,7 +1132,9 @@ class Tensor:
     def _minmax(self, fn_all, fn_dim, elementwise, name, dim=None, keepdim=False):
         if isinstance(dim, Tensor):
             return elementwise(self, dim)
-        if dim is None:
+        if dim is None:                      # x.max(None): torch refuses; x.max() reduces everything
+            raise TypeError(f"{name}(): argument 'dim' (position 1) must be int, not NoneType")
+        if dim is _ALL_DIMS:
             if self._data.size == 0:
                 raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
                                    f"Specify the reduction dim with the 'dim' argument.")
@@ -1128,10 +1145,10 @@ class Tensor:
         vals, idx = fn_dim.apply(self, dim=dim, keepdim=keepdim)
         return getattr(return_types, name)((vals, idx))
 
-    def max(self, dim=None, keepdim=False):
+    def max(self, dim=_ALL_DIMS, keepdim=False):
         return self._minmax(R.Max, R.Max, maximum, 'max', dim, keepdim)
 
-    def min(self, dim=None, keepdim=False):
+    def min(self, dim=_ALL_DIMS, keepdim=False):
         return self._minmax(R.Min, R.Min, minimum, 'min', dim, keepdim)
 
     def amax(self, dim=(), keepdim=False):
@@ -1182,7 +1199,11 @@ class Tensor:
         return R.Norm.apply(src, p=float(p), axes=_opt_axes(dim, self), keepdim=keepdim)
 
     def logsumexp(self, dim, keepdim=False):
-        axes = canonical_dims(dim, self._data.ndim) if self._data.ndim else None
+        if dim is None:
+            raise TypeError("logsumexp(): argument 'dim' (position 1) must be tuple of ints, not NoneType")
+        axes = canonical_dims(dim, max(self._data.ndim, 1))     # validates dim, also for a 0-d tensor
+        if not self._data.ndim:
+            axes = None
         return R.LogSumExp.apply(_floating(self), axes=axes, keepdim=keepdim)
 
     def all(self, dim=None, keepdim=False):
@@ -1204,11 +1225,14 @@ class Tensor:
         return _softmax(R.LogSoftmax, self, dim, dtype, 'log_softmax')
 
     def cumsum(self, dim, *, dtype=None):
+        d = canonical_dim(_int_dim('cumsum', dim), max(self._data.ndim, 1))   # validates, also for 0-d
         np_dt = _dtype.as_dtype(dtype).np if dtype is not None else (np.int64 if self._data.dtype.kind in 'biu' else None)
-        return R.CumSum.apply(self, dim=canonical_dim(dim, max(self._data.ndim, 1)) if self._data.ndim else 0,
-                              dtype=np_dt) if self._data.ndim else self.clone()
+        if not self._data.ndim:
+            return self.clone() if np_dt is None or np_dt == self._data.dtype else self.to(_dtype.from_numpy(np_dt))
+        return R.CumSum.apply(self, dim=d, dtype=np_dt)
 
     def cumprod(self, dim, *, dtype=None):
+        canonical_dim(_int_dim('cumprod', dim), max(self._data.ndim, 1))
         src = self.to(dtype) if dtype is not None else (self.long() if self._data.dtype.kind in 'biu' else self)
         return R.CumProd.apply(src, dim=canonical_dim(dim, self._data.ndim)) if self._data.ndim else src.clone()
 
@@ -2003,6 +2027,13 @@ def _scalar_of(dt, b):
         return np.array(b).astype(dt)[()]
 
 
+def _int_dim(op, dim):
+    """torch's TypeError for a ``dim`` that must be an int (cumsum(None), softmax('x'), ...)."""
+    if isinstance(dim, (int, np.integer)):
+        return int(dim)
+    raise TypeError(f"{op}(): argument 'dim' (position 1) must be int, not {type(dim).__name__}")
+
+
 def _broadcast_error(a, b):
     """torch's message for shapes that do not broadcast (names both sizes and the dim)."""
     sa, sb = tuple(a.shape), tuple(b.shape)
@@ -2062,9 +2093,15 @@ def _as_tensor_like(x, like):
     return tensor(x, device=like.device)
 
 
+_BITWISE = {np.bitwise_and: 'bitwise_and_cpu', np.bitwise_or: 'bitwise_or_cpu', np.bitwise_xor: 'bitwise_xor_cpu',
+            np.left_shift: 'lshift_cpu', np.right_shift: 'rshift_cpu'}
+
+
 def _nondiff(ufunc, a, b, reflected=False):
     """A binary op without a gradient (``//``, bitwise ops, integer fmod), on torch-promoted operands."""
     dt = _dtype.result_type(a, b).np
+    if dt.kind in 'fc' and ufunc in _BITWISE:
+        raise NotImplementedError(f'"{_BITWISE[ufunc]}" not implemented for \'{_legacy(dt)}\'')
     ad = a._data.astype(dt, copy=False)
     bd = b._data.astype(dt, copy=False) if isinstance(b, Tensor) else _scalar_of(dt, b)
     if reflected:
@@ -2127,6 +2164,8 @@ def _softmax(op, t, dim, dtype, name):
 
 
 def _arg_reduce(fn, t, dim, keepdim):
+    if dim is not None:
+        dim = _int_dim(fn.__name__, dim)
     if t._data.dtype == np.bool_:
         raise RuntimeError(f"{fn.__name__}(): does not support bool input")
     xp = _backend.get_array_module(t._data)

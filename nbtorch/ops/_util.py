@@ -34,5 +34,9 @@ def canonical_dims(dim, ndim):
     if dim is None:
         return None
     if isinstance(dim, (tuple, list)):
-        return tuple(canonical_dim(d, ndim) for d in dim)
+        out = tuple(canonical_dim(d, ndim) for d in dim)
+        if len(set(out)) != len(out):
+            dup = next(d for i, d in enumerate(out) if d in out[:i])
+            raise RuntimeError(f"dim {dup} appears multiple times in the list of dims")
+        return out
     return (canonical_dim(dim, ndim),)

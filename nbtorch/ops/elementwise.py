@@ -116,8 +116,9 @@ class Pow(ArrayFunction):
         if need_a:
             ga = unbroadcast(g * b * xp.where(b == 0, xp.ones_like(a), a) ** (b - 1) * (b != 0), a.shape)
         if need_b:
-            loga = xp.log(xp.where(a > 0, a, xp.ones_like(a)))
-            gb = unbroadcast(g * out * xp.where((a == 0) & (b >= 0), 0, loga), b.shape)
+            with np.errstate(divide='ignore', invalid='ignore'):   # as torch: log(0) = -inf, log(<0) = nan
+                gb = g * out * xp.log(a)
+            gb = unbroadcast(xp.where((a == 0) & (b >= 0), xp.zeros_like(gb), gb), b.shape)
         return ga, gb
 
 
