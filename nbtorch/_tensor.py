@@ -517,7 +517,8 @@ class Tensor:
         return _binary(E.Add, self, other)
 
     def __radd__(self, other):
-        return _binary(E.Add, self, other, reflected=True)
+        # as torch, ``2 + t`` is ``t.add(2)``: t stays the first input of the node
+        return _binary(E.Add, self, other, reflected=isinstance(other, Tensor))
 
     def __sub__(self, other):
         if self._data.dtype == np.bool_ or type(other) is bool or getattr(other, 'dtype', None) is _dtype.bool_:
@@ -527,6 +528,10 @@ class Tensor:
     def __rsub__(self, other):
         if self._data.dtype == np.bool_ or type(other) is bool:
             _check_sub(self, other)
+        if isinstance(other, numbers.Number):     # as torch: a one-input RsubBackward1 node
+            dt = _dtype.result_type(self, other)
+            a = self if self._data.dtype == dt.np else self.to(dt)
+            return E.RSubScalar.apply(a, other=_scalar_of(dt.np, other))
         out = _binary(E.Sub, self, other, reflected=True)
         if out.grad_fn is not None:
             out.grad_fn._backward_name = 'RsubBackward1'
@@ -536,12 +541,15 @@ class Tensor:
         return _binary(E.Mul, self, other)
 
     def __rmul__(self, other):
-        return _binary(E.Mul, self, other, reflected=True)
+        # as torch, ``2 * t`` is ``t.mul(2)``: t stays the first input of the node
+        return _binary(E.Mul, self, other, reflected=isinstance(other, Tensor))
 
     def __truediv__(self, other):
         return _binary(E.Div, self, other, floating=True)
 
     def __rtruediv__(self, other):
+        if isinstance(other, numbers.Number) and not isinstance(other, bool):
+            return self.reciprocal() * other          # torch computes number / t as t.reciprocal() * number
         out = _binary(E.Div, self, other, reflected=True, floating=True)
         if out.grad_fn is not None and not isinstance(other, Tensor):
             out.grad_fn._backward_name = 'MulBackward0'   # torch computes scalar / t as t.reciprocal() * scalar

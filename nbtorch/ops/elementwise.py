@@ -420,3 +420,16 @@ Cosh = _unary('Cosh', _quiet(lambda a: _xp(a).cosh(a)), lambda g, x, y: g * _xp(
 Asinh = _unary('Asinh', lambda a: _xp(a).arcsinh(a), lambda g, x, y: g / _xp(x).sqrt(x * x + 1))
 Acosh = _unary('Acosh', _quiet(lambda a: _xp(a).arccosh(a)), _quiet(lambda g, x, y: g / _xp(x).sqrt(x * x - 1)))
 Atanh = _unary('Atanh', _quiet(lambda a: _xp(a).arctanh(a)), _quiet(lambda g, x, y: g / (1 - x * x)))
+
+
+class RSubScalar(ArrayFunction):
+    """``number - t`` (torch's rsub with a number): the tensor is the node's only input; gradient -g."""
+    _backward_name = 'RsubBackward1'
+
+    @staticmethod
+    def forward(ctx, a, other=0):
+        return other - a
+
+    @staticmethod
+    def backward(ctx, g):
+        return -g
