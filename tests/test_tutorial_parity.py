@@ -61,6 +61,13 @@ KNOWN_DIFFERENCES = {
         'reason': "the tutorial prints the mean of a batch-normalised tensor: float32 rounding noise around 0 "
                   "(~1e-8) whose digits depend on the summation order",
     },
+    'nlp_02_ngram_cbow.py': {
+        'pattern': r'^\[176\.27808',
+        'reason': "the tutorial prints Python sums of loss.item() in full (17 digits); each float32 loss differs "
+                  "from torch's in the last bit now and then (exp/log in log_softmax are not bit-identical to "
+                  "torch's SLEEF kernels), so digits past the 7th differ; the same list rounded to 3 decimals "
+                  "is compared on the next line",
+    },
     'cs_05_conv_pool.py': {
         'pattern': r"^WARNING UserWarning: Using padding='same' with even kernel lengths",
         'reason': "torch warns that its C++ kernel may copy the input for an even kernel with padding='same' "
