@@ -59,6 +59,39 @@ def var_mean(input, dim=None, *, correction=None, keepdim=False):
         if dim is not None else input.mean()
 
 
+def det(input):
+    """torch.det: see nbtorch.linalg.det."""
+    from . import linalg
+    return linalg.det(input)
+
+
+def inverse(input):
+    """torch.inverse: see nbtorch.linalg.inv."""
+    from . import linalg
+    return linalg.inv(input)
+
+
+def slogdet(input):
+    from . import linalg, return_types
+    return return_types.slogdet(tuple(linalg.slogdet(input)))
+
+
+def logdet(input):
+    from . import linalg
+    return linalg._logdet(input)
+
+
+def pinverse(input, rcond=1e-15):
+    from . import linalg
+    return linalg.pinv(input)
+
+
+def svd(input, some=True, compute_uv=True):
+    """torch.svd (older API): ``(U, S, V)`` with ``input = U diag(S) V^T``."""
+    from . import linalg
+    return linalg._old_svd(input, some, compute_uv)
+
+
 def is_tensor(obj):
     return isinstance(obj, Tensor)
 

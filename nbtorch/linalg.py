@@ -10,6 +10,13 @@ from . import return_types
 from ._tensor import Tensor, matmul as _matmul
 
 
+class _LinAlgError(RuntimeError):
+    """torch.linalg.LinAlgError: a RuntimeError raised for singular or non-positive-definite input."""
+
+
+LinAlgError = _LinAlgError
+
+
 def matmul(input, other, *, out=None):
     """Matrix product, the same as ``torch.matmul``."""
     from ._functions import matmul as mm
@@ -73,7 +80,7 @@ def det(A):
 
 def slogdet(A):
     sign, logabsdet = np.linalg.slogdet(_lapack('slogdet', A))
-    return return_types.slogdet((_wrap(sign, A._data), _wrap(logabsdet, A._data)))
+    return return_types.linalg_slogdet((_wrap(sign, A._data), _wrap(logabsdet, A._data)))
 
 
 def inv(A):
@@ -82,7 +89,7 @@ def inv(A):
     try:
         return _wrap(np.linalg.inv(a), a)
     except np.linalg.LinAlgError:
-        raise RuntimeError("linalg.inv: The diagonal element 1 is zero, the inversion could not be completed "
+        raise _LinAlgError("linalg.inv: The diagonal element 1 is zero, the inversion could not be completed "
                            "because the input matrix is singular.") from None
 
 
@@ -98,3 +105,20 @@ def eigvalsh(A, UPLO='L'):
 
 def matrix_rank(A, *, atol=None, rtol=None, hermitian=False):
     return Tensor._wrap(np.asarray(np.linalg.matrix_rank(_lapack('matrix_rank', A), hermitian=hermitian), dtype=np.int64))
+
+
+def pinv(A, *, atol=None, rtol=None, hermitian=False):
+    """The Moore-Penrose pseudo-inverse."""
+    return _wrap(np.linalg.pinv(_lapack('pinv', A), hermitian=hermitian), A._data)
+
+
+def _old_svd(A, some=True, compute_uv=True):
+    """``torch.svd``: like linalg.svd but returns V (not Vh) and reduced matrices by default."""
+    a = _lapack('svd', A)
+    U, S, Vh = np.linalg.svd(a, full_matrices=not some)
+    return return_types.svd((_wrap(U, a), _wrap(S, a), _wrap(np.swapaxes(Vh, -1, -2), a)))
+
+
+def _logdet(A):
+    sign, logabs = np.linalg.slogdet(_lapack('logdet', A))
+    return _wrap(np.where(sign < 0, np.nan, np.where(sign == 0, -np.inf, logabs)), A._data)

@@ -50,6 +50,8 @@ FUNC_SPECIAL = {   # torch.fn(*args(x))
     'bmm': lambda x: (x.reshape(1, 3, 4), x.reshape(1, 4, 3)), 'dot': lambda x: (x[0], x[1]),
     'inner': lambda x: (x[0], x[1]), 'take_along_dim': lambda x: (x, x.argsort(1), 1),
     'unflatten': lambda x: (x, 1, (2, 2)),
+    'det': lambda x: (x[:, :3],), 'inverse': lambda x: (x[:, :3],), 'logdet': lambda x: (x[:, :3],),
+    'slogdet': lambda x: (x[:, :3],),
 }
 FLOAT_CREATORS = ['zeros', 'ones', 'empty', 'full', 'rand', 'randn', 'arange', 'linspace', 'logspace', 'eye',
                   'normal', 'zeros_like', 'ones_like', 'empty_like', 'full_like', 'rand_like', 'randn_like']

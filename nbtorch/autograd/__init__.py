@@ -7,7 +7,12 @@ from .function import Function, FunctionCtx, Node, AccumulateGrad
 from .engine import run_backward
 from .gradcheck import gradcheck, GradcheckError
 from .anomaly_mode import detect_anomaly, set_detect_anomaly, is_anomaly_enabled, is_anomaly_check_nan_enabled
-from . import graph, anomaly_mode
+from . import graph, anomaly_mode, functional
+
+
+def Variable(data, requires_grad=False, volatile=False):
+    """Old tutorials' ``Variable(t, requires_grad=True)``: since torch 0.4 it just returns a Tensor."""
+    return data.detach().requires_grad_(requires_grad) if requires_grad else data
 
 
 def _make_grads(outputs, grad_outputs):
