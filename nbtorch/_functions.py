@@ -14,7 +14,7 @@ _METHOD_NAMES = """
 add sub subtract rsub mul multiply div divide true_divide floor_divide remainder fmod neg negative abs absolute
 exp log log1p log2 log10 expm1 sqrt rsqrt square reciprocal sin cos tan tanh sigmoid relu sign sgn
 asin acos atan sinh cosh asinh acosh atanh arcsin arccos arctan arcsinh arccosh arctanh sin_ cos_
-bitwise_and bitwise_or bitwise_xor bitwise_not
+bitwise_and bitwise_or bitwise_xor bitwise_not erf erfc atan2 arctan2 logaddexp deg2rad rad2deg
 floor ceil trunc frac round clamp clip clamp_min clamp_max lerp logical_not logical_and logical_or logical_xor
 isnan isinf isfinite nan_to_num eq ne lt le gt ge greater less greater_equal less_equal not_equal equal
 allclose isclose sum nansum mean nanmean prod max min amax amin argmax argmin var std norm logsumexp all any

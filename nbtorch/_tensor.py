@@ -727,7 +727,7 @@ class Tensor:
         return self.log() / float(np.log(10.0))
 
     def expm1(self):
-        return self.exp() - 1
+        return E.Expm1.apply(_floating(self))
 
     def sqrt(self):
         return E.Sqrt.apply(_floating(self))
@@ -748,7 +748,7 @@ class Tensor:
         return E.Cos.apply(_floating(self))
 
     def tan(self):
-        return self.sin() / self.cos()
+        return E.Tan.apply(_floating(self))
 
     def asin(self):
         return E.Asin.apply(_floating(self))
@@ -790,6 +790,28 @@ class Tensor:
 
     def atan_(self):
         return self._inplace(self.atan())
+
+    def erf(self):
+        return E.Erf.apply(_floating(self))
+
+    def erfc(self):
+        return E.Erfc.apply(_floating(self))
+
+    def atan2(self, other):
+        return _binary(E.Atan2, self, other, floating=True)
+
+    arctan2 = atan2
+
+    def logaddexp(self, other):
+        """log(exp(a) + exp(b)), computed as max + log1p(exp(-|a - b|)) so that it never overflows."""
+        m = maximum(self, other)
+        return _renamed(m + (-(self - other).abs()).exp().log1p(), 'LogaddexpBackward0')
+
+    def deg2rad(self):
+        return _renamed(self * (np.pi / 180), 'Deg2RadBackward0')
+
+    def rad2deg(self):
+        return _renamed(self * (180 / np.pi), 'Rad2DegBackward0')
 
     def bitwise_and(self, other):
         return self & other
@@ -2473,6 +2495,13 @@ def _promote_all(tensors):
 # the C++ type names torch's kernels print in some dtype errors
 _C_TYPE_NAMES = {'float32': 'float', 'float64': 'double', 'float16': 'c10::Half', 'int64': 'long int',
                  'int32': 'int', 'int16': 'short int', 'int8': 'signed char', 'uint8': 'unsigned char', 'bool': 'bool'}
+
+
+def _renamed(out, name):
+    """Give a composite's last node torch's name for the whole op (logaddexp is one node in torch)."""
+    if out.grad_fn is not None:
+        out.grad_fn._backward_name = name
+    return out
 
 
 def _basic_index_name(idx, shape):

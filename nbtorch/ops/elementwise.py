@@ -433,3 +433,32 @@ class RSubScalar(ArrayFunction):
     @staticmethod
     def backward(ctx, g):
         return -g
+
+
+def _erf(a):
+    from ..nn._ops import _erf as erf        # SciPy's erf when present, else a 1.5e-7-accurate approximation
+    return erf(a).astype(a.dtype, copy=False)
+
+
+# erf x = 2/sqrt(pi) * integral_0^x exp(-t^2) dt; its derivative is 2/sqrt(pi) * exp(-x^2)
+Erf = _unary('Erf', _erf, lambda g, x, y: g * (x.dtype.type(1.1283791670955126) * _xp(x).exp(-x * x)))
+Erfc = _unary('Erfc', lambda a: 1 - _erf(a), lambda g, x, y: -g * (x.dtype.type(1.1283791670955126) * _xp(x).exp(-x * x)))
+
+
+class Atan2(ArrayFunction):
+    """atan2(a, b): the angle of the point (b, a); d/da = b / (a^2 + b^2), d/db = -a / (a^2 + b^2)."""
+    _backward_name = 'Atan2Backward0'
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return xp_of(a).arctan2(a, b)
+
+    @staticmethod
+    @_quiet
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors_raw
+        r2 = a * a + b * b
+        return unbroadcast(g * b / r2, a.shape), unbroadcast(-g * a / r2, b.shape)
+Tan = _unary('Tan', _quiet(lambda a: _xp(a).tan(a)), lambda g, x, y: g * (1 + y * y), save='output')
+Expm1 = _unary('Expm1', _quiet(lambda a: _xp(a).expm1(a)), lambda g, x, y: g * (y + 1), save='output')
