@@ -83,10 +83,14 @@ def browser():
 
 
 def write_notebook(root, name, cells):
-    nb = {'nbformat': 4, 'nbformat_minor': 5,
-          'metadata': {'kernelspec': {'name': 'python3', 'display_name': 'Python 3', 'language': 'python'}},
-          'cells': [{'cell_type': 'code', 'metadata': {}, 'source': src, 'outputs': [], 'execution_count': None,
-                     'id': f'c{i}'} for i, src in enumerate(cells)]}
+    """Write ``cells`` (a list of code sources, or a whole notebook dict) to ``root/name``."""
+    if isinstance(cells, dict):
+        nb = cells
+    else:
+        nb = {'nbformat': 4, 'nbformat_minor': 5,
+              'metadata': {'kernelspec': {'name': 'python3', 'display_name': 'Python 3', 'language': 'python'}},
+              'cells': [{'cell_type': 'code', 'metadata': {}, 'source': src, 'outputs': [], 'execution_count': None,
+                         'id': f'c{i}'} for i, src in enumerate(cells)]}
     with open(os.path.join(root, name), 'w') as f:
         json.dump(nb, f)
 
@@ -119,18 +123,40 @@ class Session:
             while (!w.sessionContext.session || !w.sessionContext.session.kernel) await new Promise(r => setTimeout(r, 200));
             await window.jupyterapp.commands.execute('notebook:run-all-cells');
         }''')
-        # every cell has run once no cell shows "[*]" and the last one has an execution count
+        # every cell has run once no cell shows "[*]" and the last one has an execution count;
+        # an error output stops "run all", and a dead kernel runs nothing more: stop waiting then too
         self.page.wait_for_function('''() => {
             const w = window.jupyterapp.shell.currentWidget;
             const cells = w.content.widgets;
-            return w.sessionContext.session.kernel.status === 'idle' &&
-                   cells.every(c => c.model.type !== 'code' || c.model.executionCount);
+            const status = w.sessionContext.session.kernel.status;
+            if (status === 'dead') return true;
+            if (status !== 'idle') return false;
+            return cells.some(c => c.model.type === 'code' &&
+                                   c.model.outputs.toJSON().some(o => o.output_type === 'error')) ||
+                   cells.every(c => c.model.type !== 'code' || c.model.executionCount ||
+                                    !c.model.sharedModel.getSource().trim());
         }''', timeout=timeout, polling=500)
+        assert self.page.evaluate('window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status') \
+            != 'dead', "the kernel died"
 
     def cell_errors(self):
         return self.page.evaluate('''() => Array.from(document.querySelectorAll(
             '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], .jp-RenderedText[data-mime-type="application/vnd.jupyter.error"]'
         )).map(e => e.textContent)''')
+
+    def assert_clean(self):
+        """No payload ran, no error/stderr output, nothing fetched from outside 127.0.0.1, no console error."""
+        assert self.page.evaluate('window.__pwned') is None, "a user string was rendered as HTML and ran"
+        assert self.cell_errors() == []
+        assert self.foreign == [], f"requests left 127.0.0.1: {self.foreign}"
+        assert self.errors == [], f"console errors: {self.errors}"
+
+    def shutdown_kernel(self):
+        """Stop this notebook's kernel (many notebooks share one server)."""
+        self.page.evaluate('''async () => {
+            const w = window.jupyterapp.shell.currentWidget;
+            if (w && w.sessionContext && w.sessionContext.session) await w.sessionContext.shutdown();
+        }''')
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -146,7 +172,7 @@ def open_notebook(lab, browser, request):
     pages = []
     sessions = []
 
-    def _open(name, cells):
+    def _open(name, cells, timeout=120_000):
         write_notebook(root, name, cells)
         ctx = browser.new_context(viewport={'width': 1400, 'height': 1000})
         page = ctx.new_page()
@@ -159,7 +185,7 @@ def open_notebook(lab, browser, request):
                   timeout=120_000)
         pages.append(ctx)
         sessions.append(sess)
-        sess.run_all()
+        sess.run_all(timeout=timeout)
         return sess
 
     yield _open
@@ -174,5 +200,10 @@ def open_notebook(lab, browser, request):
             print('--- console errors:', sess.errors)
             print('--- outside requests:', sess.foreign)
             print('--- cell outputs:', *outs, sep='\n')
+    for sess in sessions:
+        try:
+            sess.shutdown_kernel()
+        except Exception:     # the page may be gone; the server stops its kernels at the end anyway
+            pass
     for ctx in pages:
         ctx.close()
