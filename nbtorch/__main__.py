@@ -6,6 +6,7 @@ notebooks are never overwritten unless ``--force`` is given.
 """
 import argparse
 import filecmp
+import os
 import shutil
 import subprocess
 import sys
@@ -55,6 +56,8 @@ def main(argv=None):
         if args.no_lab:
             return 0
         cmd = [sys.executable, '-m', 'jupyterlab', '--ServerApp.root_dir=' + str(Path(args.dir).resolve())]
+        if getattr(os, 'geteuid', lambda: 1)() == 0 and '--allow-root' not in lab_args:
+            cmd.append('--allow-root')   # containers and CI machines often run as root; JupyterLab refuses otherwise
         return subprocess.call(cmd + lab_args)
     return 0
 

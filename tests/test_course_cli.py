@@ -41,3 +41,15 @@ def test_console_script_no_lab(tmp_path):
 def test_main_requires_a_command():
     with pytest.raises(SystemExit):
         main([])
+
+
+def test_course_opens_jupyterlab_in_the_copy(tmp_path, monkeypatch):
+    import nbtorch.__main__ as cli
+    calls = []
+    monkeypatch.setattr(cli.subprocess, 'call', lambda cmd: calls.append(cmd) or 0)
+    monkeypatch.setattr(cli.os, 'geteuid', lambda: 0, raising=False)
+    assert cli.main(['course', str(tmp_path / 'c'), '--port', '9999']) == 0
+    cmd = calls[0]
+    assert cmd[1:3] == ['-m', 'jupyterlab']
+    assert f'--ServerApp.root_dir={(tmp_path / "c").resolve()}' in cmd
+    assert '--allow-root' in cmd and '--port' in cmd      # root (containers, CI) would be refused otherwise
