@@ -70,12 +70,15 @@ class MaxPool(ArrayFunction):
         best = _separable(xp.maximum, xpad, kernel, stride, dilation, out)
         if not ctx.needs_input_grad and not return_indices:
             return best
-        # which tap gave the max: walk the taps backwards so the first equal one wins (torch's tie rule)
+        # which tap gave the max: the first one equal to it (torch's tie rule).  ``arg`` counts the taps
+        # passed while no match has been found yet -- plain arithmetic, much faster than masked writes
         full = (slice(None), slice(None))
         taps = list(kernel_taps(kernel))
         arg = xp.zeros(best.shape, np.uint8 if len(taps) < 256 else np.int32)
-        for k in range(len(taps) - 1, -1, -1):
-            xp.copyto(arg, k, where=xpad[full + tap_slice(taps[k], stride, dilation, out)] == best)
+        found = xpad[full + tap_slice(taps[0], stride, dilation, out)] == best
+        for tap in taps[1:]:
+            arg += ~found
+            found |= xpad[full + tap_slice(tap, stride, dilation, out)] == best
         if x.dtype.kind == 'f' and bool(xp.isnan(best).any()):   # torch reports the last NaN of a window
             for k, tap in enumerate(taps):
                 xp.copyto(arg, k, where=xp.isnan(xpad[full + tap_slice(tap, stride, dilation, out)]))
@@ -101,9 +104,13 @@ class MaxPool(ArrayFunction):
         out = g.shape[2:]
         padded = xp.zeros(shape[:2] + tuple(n + p + h for n, p, h in zip(shape[2:], padding, hi)), g.dtype)
         full = (slice(None), slice(None))
+        # g * (arg == k) routes each gradient to its tap; it is exact unless g holds inf/NaN (inf * 0 = NaN),
+        # so only then take the slower masked select
+        finite = bool(xp.isfinite(g).all())
         zero = g.dtype.type(0)
         for k, tap in enumerate(kernel_taps(kernel)):
-            padded[full + tap_slice(tap, stride, dilation, out)] += xp.where(ctx.arg == k, g, zero)
+            mine = ctx.arg == k
+            padded[full + tap_slice(tap, stride, dilation, out)] += g * mine if finite else xp.where(mine, g, zero)
         gx = padded[full + tuple(slice(p, p + n) for p, n in zip(padding, shape[2:]))]
         return gx[0] if ctx.unbatched else gx
 
