@@ -20,6 +20,16 @@ Backward, for ``y = W @ cols``:
 taps (9 for 3x3): tap ``k``'s block is a strided slice of the image, so the
 accumulation is plain slice additions (no ``np.add.at``).
 
+**Stride 1: a faster im2col on the flattened image.**  With stride 1, flatten
+each padded image plane to one long row.  Output pixel ``(i, j)`` then sits at
+``i*Wp + j`` (``Wp`` = padded width) and kernel tap ``(a, b)`` reads the pixel
+``a*Wp + b`` further on: for every tap the pixels it reads form ONE contiguous
+run of the flat row.  Copying contiguous runs is several times faster than
+gathering short strided rows, at the price of computing a few extra "wrap
+around" outputs (columns ``j >= OW``) that are cropped away.  ``flat_im2col``
+and ``flat_col2im`` implement this; ``Convolution`` uses them whenever every
+stride is 1 and the wasted columns are fewer than the real ones.
+
 A transposed convolution is the backward of a convolution, so it reuses both
 pieces with their roles swapped.
 """
@@ -111,6 +121,61 @@ def col2im(cols, shape, kernel, stride, dilation, pad_lo, pad_hi):
     return padded[full + tuple(slice(a, a + n) for a, n in zip(lo, S))]
 
 
+class FlatGrid:
+    """Geometry of the stride-1 flat im2col for inputs of ``shape`` (B, C, *S).
+
+    The padded planes (size ``padded``) are stored flat, with ``slack`` zeros at the end so the last tap's
+    run stays inside the buffer.  The GEMM's columns are the positions ``grid`` = (out rows, *padded sizes
+    of the other dims): the ``out`` positions plus the wrap-around ones.  Tap ``k`` reads ``offsets[k]``
+    further on than the output it serves.
+    """
+
+    def __init__(self, shape, kernel, dilation, pad_lo, pad_hi):
+        self.shape, self.kernel, self.pad_lo = tuple(shape), tuple(kernel), tuple(pad_lo)
+        self.padded = tuple(n + a + b for n, a, b in zip(shape[2:], pad_lo, pad_hi))
+        self.out = tuple(n - d * (k - 1) for n, k, d in zip(self.padded, kernel, dilation))
+        self.grid = self.out[:1] + self.padded[1:]
+        pitch = [math.prod(self.padded[i + 1:]) for i in range(len(kernel))]
+        self.offsets = [sum(t * d * p for t, d, p in zip(tap, dilation, pitch)) for tap in kernel_taps(kernel)]
+        self.slack = sum((k - 1) * d * p for k, d, p in zip(kernel[1:], dilation[1:], pitch[1:]))
+        self.size = math.prod(self.padded)       # one flat padded plane
+        self.P = math.prod(self.grid)            # columns per image
+
+    def worth_it(self):
+        """Use the flat layout only while the wrap-around columns are fewer than the real ones."""
+        return self.P <= 2 * math.prod(self.out)
+
+    def interior(self):
+        """Slices of a padded (B, C, *padded) array that hold the image itself."""
+        return (slice(None), slice(None)) + tuple(slice(a, a + n) for a, n in zip(self.pad_lo, self.shape[2:]))
+
+    def crop(self):
+        """Slices of a (.., .., *grid) array that hold the real outputs."""
+        return (slice(None), slice(None)) + tuple(slice(0, o) for o in self.out)
+
+
+def flat_im2col(x, geo):
+    """The column matrix ``(C*K, B*P)`` of ``x`` for stride 1: one contiguous run per tap, channel and image."""
+    xp = xp_of(x)
+    B, C = x.shape[:2]
+    flat = xp.zeros((B, C, geo.size + geo.slack), x.dtype)
+    flat[:, :, :geo.size].reshape((B, C) + geo.padded)[geo.interior()] = x
+    cols = xp.empty((C, len(geo.offsets), B, geo.P), x.dtype)
+    for k, off in enumerate(geo.offsets):
+        cols[:, k] = flat[:, :, off:off + geo.P].swapaxes(0, 1)
+    return cols.reshape(C * len(geo.offsets), B * geo.P)
+
+
+def flat_col2im(cols, geo):
+    """Adjoint of ``flat_im2col``: ``cols`` (C, K, B, P) added back onto the image (B, C, *S)."""
+    xp = xp_of(cols)
+    B, C = geo.shape[:2]
+    flat = xp.zeros((B, C, geo.size + geo.slack), cols.dtype)
+    for k, off in enumerate(geo.offsets):
+        flat[:, :, off:off + geo.P] += cols[:, k].swapaxes(0, 1)
+    return flat[:, :, :geo.size].reshape((B, C) + geo.padded)[geo.interior()]
+
+
 def _bias_axes(nd):
     return (0,) + tuple(range(2, 2 + nd))
 
@@ -129,34 +194,53 @@ class Convolution(ArrayFunction):
         nd = x.ndim - 2
         B, C = x.shape[:2]
         O, kernel = w.shape[0], w.shape[2:]
-        cols, out = im2col(x, kernel, stride, dilation, pad_lo, pad_hi)
+        geo = FlatGrid(x.shape, kernel, dilation, pad_lo, pad_hi) if all(s == 1 for s in stride) else None
+        if geo is not None and geo.worth_it():
+            cols, out, grid = flat_im2col(x, geo), geo.out, geo.grid
+        else:
+            geo = None
+            cols, out = im2col(x, kernel, stride, dilation, pad_lo, pad_hi)
+            grid = out
         w2 = w.reshape(groups, O // groups, -1)
         y = xp.matmul(w2, cols.reshape(groups, -1, cols.shape[1]))      # the GEMM: (g, O/g, B*L)
-        y = y.reshape((O, B) + out)
+        y = y.reshape((O, B) + grid)
+        if geo is not None:
+            y = y[geo.crop()]                                            # drop the wrap-around columns
+        y = xp.ascontiguousarray(y.swapaxes(0, 1))                       # (B, O, *out)
         if b is not None:
-            y += b.reshape((O,) + (1,) * (nd + 1))
+            y += b.reshape((O,) + (1,) * nd)
         if ctx.needs_input_grad:
             need = ctx.needs_input_grad
             ctx.save_for_backward(w, cols if need[1] else None)
-            ctx.meta = (x.shape, stride, dilation, pad_lo, pad_hi, groups)
-        return xp.ascontiguousarray(y.swapaxes(0, 1))                   # (B, O, *out)
+            ctx.meta = (x.shape, stride, dilation, pad_lo, pad_hi, groups, geo)
+        return y
 
     @staticmethod
     def backward(ctx, g):
         w, cols = ctx.saved_tensors_raw
-        x_shape, stride, dilation, pad_lo, pad_hi, groups = ctx.meta
+        x_shape, stride, dilation, pad_lo, pad_hi, groups, geo = ctx.meta
         xp = xp_of(g)
         nd = g.ndim - 2
         need = ctx.needs_input_grad
         B, O = g.shape[:2]
         kernel = w.shape[2:]
-        g2 = g.swapaxes(0, 1).reshape(groups, O // groups, -1)          # (g, O/g, B*L)
+        if geo is None:
+            grid = g.shape[2:]
+            g2 = g.swapaxes(0, 1).reshape(groups, O // groups, -1)      # (g, O/g, B*L)
+        else:                                     # the flat layout: zero gradient on the wrap-around columns
+            grid = geo.grid
+            g2 = xp.zeros((O, B) + grid, g.dtype)
+            g2[geo.crop()] = g.swapaxes(0, 1)
+            g2 = g2.reshape(groups, O // groups, -1)
         w2 = w.reshape(groups, O // groups, -1)
         gx = gw = None
         if need[0]:
             gcols = xp.matmul(w2.transpose(0, 2, 1), g2)                 # (g, C/g*K, B*L)
-            gcols = gcols.reshape((x_shape[1],) + kernel + (B,) + g.shape[2:])
-            gx = col2im(gcols, x_shape, kernel, stride, dilation, pad_lo, pad_hi)
+            if geo is None:
+                gcols = gcols.reshape((x_shape[1],) + kernel + (B,) + grid)
+                gx = col2im(gcols, x_shape, kernel, stride, dilation, pad_lo, pad_hi)
+            else:
+                gx = flat_col2im(gcols.reshape(x_shape[1], -1, B, geo.P), geo)
         if need[1]:
             # (cols @ dy.T).T rather than dy @ cols.T: the same product, but BLAS runs it several times
             # faster when the long B*L dimension is the one being summed over in this orientation
