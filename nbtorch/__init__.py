@@ -4,6 +4,7 @@
 Start reading at ``nbtorch/_tensor.py`` (the Tensor), ``nbtorch/ops``
 (each op's forward and backward) and ``nbtorch/autograd/engine.py``.
 """
+from . import _malloc  # noqa: F401  (freed array memory is kept for reuse: see _malloc.py)
 from ._dtype import (dtype, bool_ as bool, uint8, int8, int16, int32, int64, float16, float32, float64,
                      complex64, complex128, half, float, double, short, int, long, cfloat, cdouble,
                      get_default_dtype, set_default_dtype)
