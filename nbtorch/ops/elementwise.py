@@ -221,8 +221,8 @@ class Relu(ArrayFunction):
 
     @staticmethod
     def forward(ctx, a):
-        out = a * (a > 0)   # keeps the dtype (and NaN); faster than np.maximum on small arrays
-        out += 0            # -0.0 (from negative * False) prints as -0.; torch's relu gives +0.
+        # keeps the dtype and NaN; with 0 first, relu(-0.) stays -0. and relu(-1.) is +0., as in torch
+        out = _xp(a).maximum(a.dtype.type(0), a)
         ctx.save_for_backward(out)
         return out
 
