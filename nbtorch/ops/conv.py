@@ -131,7 +131,7 @@ class FlatGrid:
     """
 
     def __init__(self, shape, kernel, dilation, pad_lo, pad_hi):
-        self.shape, self.kernel, self.pad_lo = tuple(shape), tuple(kernel), tuple(pad_lo)
+        self.shape, self.kernel, self.dilation, self.pad_lo = tuple(shape), tuple(kernel), tuple(dilation), tuple(pad_lo)
         self.padded = tuple(n + a + b for n, a, b in zip(shape[2:], pad_lo, pad_hi))
         self.out = tuple(n - d * (k - 1) for n, k, d in zip(self.padded, kernel, dilation))
         self.grid = self.out[:1] + self.padded[1:]
@@ -154,16 +154,28 @@ class FlatGrid:
         return (slice(None), slice(None)) + tuple(slice(0, o) for o in self.out)
 
 
-def flat_im2col(x, geo):
-    """The column matrix ``(C*K, B*P)`` of ``x`` for stride 1: one contiguous run per tap, channel and image."""
-    xp = xp_of(x)
+def flat_pad(x, geo):
+    """``x`` (B, C, *S) zero-padded, each plane flattened, plus ``slack`` zeros: (B, C, size + slack)."""
     B, C = x.shape[:2]
-    flat = xp.zeros((B, C, geo.size + geo.slack), x.dtype)
+    flat = xp_of(x).zeros((B, C, geo.size + geo.slack), x.dtype)
     flat[:, :, :geo.size].reshape((B, C) + geo.padded)[geo.interior()] = x
-    cols = xp.empty((C, len(geo.offsets), B, geo.P), x.dtype)
-    for k, off in enumerate(geo.offsets):
-        cols[:, k] = flat[:, :, off:off + geo.P].swapaxes(0, 1)
-    return cols.reshape(C * len(geo.offsets), B * geo.P)
+    return flat
+
+
+def flat_im2col(flat, geo, out):
+    """Write the columns of the images ``flat`` (n, C, size + slack) into ``out`` (C, *kernel, n, P).
+
+    Tap ``k``'s block ``out[:, k]`` is the run ``flat[:, :, offsets[k]:offsets[k] + P]``; a strided view
+    (one stride per kernel dim, ``dilation * pitch``) shows all taps at once, so this is one copy.
+    """
+    xp = xp_of(flat)
+    n, C = flat.shape[:2]
+    sb, sc, item = flat.strides
+    pitch = [math.prod(geo.padded[i + 1:]) for i in range(len(geo.kernel))]
+    view = xp.lib.stride_tricks.as_strided(
+        flat, shape=(C,) + geo.kernel + (n, geo.P),
+        strides=(sc,) + tuple(d * p * item for d, p in zip(geo.dilation, pitch)) + (sb, item))
+    out[...] = view
 
 
 def flat_col2im(cols, geo):
@@ -174,6 +186,33 @@ def flat_col2im(cols, geo):
     for k, off in enumerate(geo.offsets):
         flat[:, :, off:off + geo.P] += cols[:, k].swapaxes(0, 1)
     return flat[:, :, :geo.size].reshape((B, C) + geo.padded)[geo.interior()]
+
+
+CHUNK_BYTES = 2 << 20   # columns of this many bytes at a time: they stay in the CPU cache for the GEMM
+
+
+def _flat_forward(x, w2, geo, keep_cols):
+    """Stride-1 convolution ``(B, O, *out)`` by the flat im2col, a few images at a time.
+
+    Building the column matrix of a whole batch and then multiplying it streams it through memory twice;
+    ``CHUNK_BYTES`` of columns at a time are still in the cache when the GEMM reads them.  With
+    ``keep_cols`` the columns (C*K, B*P) are also kept for the weight gradient.
+    """
+    xp = xp_of(x)
+    (B, C), (groups, Og, CKg), K, P = x.shape[:2], w2.shape, len(geo.offsets), geo.P
+    flat = flat_pad(x, geo)
+    taps = (C,) + geo.kernel                                             # the rows of the column matrix
+    cols = xp.empty(taps + (B, P), x.dtype) if keep_cols else None
+    chunk = max(1, min(B, CHUNK_BYTES // (C * K * P * x.dtype.itemsize)))
+    scratch = None if keep_cols else xp.empty(taps + (chunk, P), x.dtype)
+    y = xp.empty((B, groups * Og) + geo.out, x.dtype)
+    for b0 in range(0, B, chunk):
+        n = min(chunk, B - b0)
+        part = cols[..., b0:b0 + n, :] if keep_cols else scratch[..., :n, :]
+        flat_im2col(flat[b0:b0 + n], geo, part)
+        r = xp.matmul(w2, part.reshape(groups, CKg, n * P))              # the GEMM: (g, O/g, n*P)
+        y[b0:b0 + n] = r.reshape((groups * Og, n) + geo.grid)[geo.crop()].swapaxes(0, 1)
+    return y, (cols.reshape(C * K, B * P) if keep_cols else None)
 
 
 def _bias_axes(nd):
@@ -194,23 +233,19 @@ class Convolution(ArrayFunction):
         nd = x.ndim - 2
         B, C = x.shape[:2]
         O, kernel = w.shape[0], w.shape[2:]
+        need = ctx.needs_input_grad
         geo = FlatGrid(x.shape, kernel, dilation, pad_lo, pad_hi) if all(s == 1 for s in stride) else None
+        w2 = w.reshape(groups, O // groups, -1)
         if geo is not None and geo.worth_it():
-            cols, out, grid = flat_im2col(x, geo), geo.out, geo.grid
+            y, cols = _flat_forward(x, w2, geo, keep_cols=bool(need and need[1]))
         else:
             geo = None
             cols, out = im2col(x, kernel, stride, dilation, pad_lo, pad_hi)
-            grid = out
-        w2 = w.reshape(groups, O // groups, -1)
-        y = xp.matmul(w2, cols.reshape(groups, -1, cols.shape[1]))      # the GEMM: (g, O/g, B*L)
-        y = y.reshape((O, B) + grid)
-        if geo is not None:
-            y = y[geo.crop()]                                            # drop the wrap-around columns
-        y = xp.ascontiguousarray(y.swapaxes(0, 1))                       # (B, O, *out)
+            y = xp.matmul(w2, cols.reshape(groups, -1, cols.shape[1]))  # the GEMM: (g, O/g, B*L)
+            y = xp.ascontiguousarray(y.reshape((O, B) + out).swapaxes(0, 1))   # (B, O, *out)
         if b is not None:
             y += b.reshape((O,) + (1,) * nd)
-        if ctx.needs_input_grad:
-            need = ctx.needs_input_grad
+        if need:
             ctx.save_for_backward(w, cols if need[1] else None)
             ctx.meta = (x.shape, stride, dilation, pad_lo, pad_hi, groups, geo)
         return y

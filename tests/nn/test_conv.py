@@ -80,6 +80,37 @@ def test_conv2d_only_weight_grad():
     np.testing.assert_allclose(to_np(nw.grad), to_np(tw.grad), atol=1e-4, rtol=1e-4)
 
 
+@pytest.mark.parametrize('x_shape, w_shape, padding, dilation, groups', [
+    ((7, 3, 9, 8), (4, 3, 3, 3), 1, 1, 1),
+    ((5, 4, 10, 9), (6, 2, 3, 2), (2, 0), (1, 2), 2),
+    ((5, 3, 12), (4, 3, 5), 2, 1, 1),
+    ((5, 2, 5, 6, 7), (3, 2, 3, 3, 3), 1, 1, 1),
+])
+@pytest.mark.parametrize('grad', [True, False])
+def test_stride1_conv_in_batch_chunks(monkeypatch, x_shape, w_shape, padding, dilation, groups, grad):
+    """The stride-1 path builds the columns a few images at a time (``CHUNK_BYTES``).  With a budget of two
+    images, an odd batch splits into chunks of 2 and a remainder of 1, which must not change any value."""
+    from nbtorch.ops import conv
+    nd = len(x_shape) - 2
+    fn = lambda x, w, b: getattr(_F(x), f'conv{nd}d')(x, w, b, 1, padding, dilation, groups)  # noqa: E731
+    chunks, real = [], conv.flat_im2col
+
+    def spy(flat, geo, out):
+        chunks.append((out.shape[-2], out[..., 0, :].nbytes))
+        return real(flat, geo, out)
+    monkeypatch.setattr(conv, 'flat_im2col', spy)
+    with nbtorch.no_grad():
+        fn(nbtorch.zeros(x_shape), nbtorch.zeros(w_shape), None)
+    monkeypatch.setattr(conv, 'CHUNK_BYTES', 2 * chunks[0][1])       # two images' columns
+    chunks.clear()
+    if grad:
+        helper_test_op([x_shape, w_shape, (w_shape[0],)], fn, **ATOL)
+    else:
+        with nbtorch.no_grad(), torch.no_grad():
+            helper_test_op([x_shape, w_shape, (w_shape[0],)], fn, forward_only=True, **ATOL)
+    assert [n for n, _ in chunks] == [2] * (x_shape[0] // 2) + [1]
+
+
 # ------------------------------------------------------------------------------------- conv1d / 3d
 @pytest.mark.parametrize('x_shape, w_shape, stride, padding, dilation, groups', [
     ((2, 3, 10), (4, 3, 3), 1, 0, 1, 1),
