@@ -33,6 +33,7 @@ stride is 1 and the wasted columns are fewer than the real ones.
 A transposed convolution is the backward of a convolution, so it reuses both
 pieces with their roles swapped.
 """
+import functools
 import itertools
 import math
 
@@ -154,6 +155,12 @@ class FlatGrid:
         return (slice(None), slice(None)) + tuple(slice(0, o) for o in self.out)
 
 
+@functools.lru_cache(maxsize=256)
+def flat_grid(shape, kernel, dilation, pad_lo, pad_hi):
+    """The (cached) ``FlatGrid`` of a layer: a training loop sees the same few geometries every step."""
+    return FlatGrid(shape, kernel, dilation, pad_lo, pad_hi)
+
+
 def flat_pad(x, geo):
     """``x`` (B, C, *S) zero-padded, each plane flattened, plus ``slack`` zeros: (B, C, size + slack)."""
     B, C = x.shape[:2]
@@ -234,7 +241,7 @@ class Convolution(ArrayFunction):
         B, C = x.shape[:2]
         O, kernel = w.shape[0], w.shape[2:]
         need = ctx.needs_input_grad
-        geo = FlatGrid(x.shape, kernel, dilation, pad_lo, pad_hi) if all(s == 1 for s in stride) else None
+        geo = flat_grid(x.shape, kernel, dilation, pad_lo, pad_hi) if all(s == 1 for s in stride) else None
         w2 = w.reshape(groups, O // groups, -1)
         if geo is not None and geo.worth_it():
             y, cols = _flat_forward(x, w2, geo, keep_cols=bool(need and need[1]))
@@ -281,8 +288,8 @@ class Convolution(ArrayFunction):
             # faster when the long B*L dimension is the one being summed over in this orientation
             cols = cols.reshape(groups, -1, cols.shape[1])
             gw = xp.matmul(cols, g2.transpose(0, 2, 1)).transpose(0, 2, 1).reshape(w.shape)
-        if len(need) == 3:
-            return gx, gw, (g.sum(axis=_bias_axes(nd)) if need[2] else None)
+        if len(need) == 3:   # db: g2's rows are the output channels (its wrap-around columns are zero)
+            return gx, gw, (g2.reshape(O, -1).sum(axis=1) if need[2] else None)
         return gx, gw
 
 
