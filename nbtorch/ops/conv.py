@@ -141,18 +141,15 @@ class FlatGrid:
         self.slack = sum((k - 1) * d * p for k, d, p in zip(kernel[1:], dilation[1:], pitch[1:]))
         self.size = math.prod(self.padded)       # one flat padded plane
         self.P = math.prod(self.grid)            # columns per image
+        # slices of a padded (B, C, *padded) array that hold the image itself, and of a (.., .., *grid)
+        # array that hold the real outputs
+        self.interior = (slice(None), slice(None)) + tuple(slice(a, a + n) for a, n in zip(pad_lo, shape[2:]))
+        self.crop = (slice(None), slice(None)) + tuple(slice(0, o) for o in self.out)
 
     def worth_it(self):
         """Use the flat layout only while the wrap-around columns are fewer than the real ones."""
         return self.P <= 2 * math.prod(self.out)
 
-    def interior(self):
-        """Slices of a padded (B, C, *padded) array that hold the image itself."""
-        return (slice(None), slice(None)) + tuple(slice(a, a + n) for a, n in zip(self.pad_lo, self.shape[2:]))
-
-    def crop(self):
-        """Slices of a (.., .., *grid) array that hold the real outputs."""
-        return (slice(None), slice(None)) + tuple(slice(0, o) for o in self.out)
 
 
 @functools.lru_cache(maxsize=256)
@@ -165,7 +162,7 @@ def flat_pad(x, geo):
     """``x`` (B, C, *S) zero-padded, each plane flattened, plus ``slack`` zeros: (B, C, size + slack)."""
     B, C = x.shape[:2]
     flat = xp_of(x).zeros((B, C, geo.size + geo.slack), x.dtype)
-    flat[:, :, :geo.size].reshape((B, C) + geo.padded)[geo.interior()] = x
+    flat[:, :, :geo.size].reshape((B, C) + geo.padded)[geo.interior] = x
     return flat
 
 
@@ -192,18 +189,19 @@ def flat_col2im(cols, geo):
     flat = xp.zeros((B, C, geo.size + geo.slack), cols.dtype)
     for k, off in enumerate(geo.offsets):
         flat[:, :, off:off + geo.P] += cols[:, k].swapaxes(0, 1)
-    return flat[:, :, :geo.size].reshape((B, C) + geo.padded)[geo.interior()]
+    return flat[:, :, :geo.size].reshape((B, C) + geo.padded)[geo.interior]
 
 
-CHUNK_BYTES = 2 << 20   # columns of this many bytes at a time: they stay in the CPU cache for the GEMM
+CHUNK_BYTES = 4 << 20   # columns of this many bytes at a time: they stay in the CPU cache for the GEMM
 
 
-def _flat_forward(x, w2, geo, keep_cols):
+def _flat_forward(x, w2, b, geo, keep_cols):
     """Stride-1 convolution ``(B, O, *out)`` by the flat im2col, a few images at a time.
 
     Building the column matrix of a whole batch and then multiplying it streams it through memory twice;
     ``CHUNK_BYTES`` of columns at a time are still in the cache when the GEMM reads them.  With
-    ``keep_cols`` the columns (C*K, B*P) are also kept for the weight gradient.
+    ``keep_cols`` the columns (C*K, B*P) are also kept for the weight gradient.  The bias ``b`` (or None)
+    is added while the outputs are copied into place.
     """
     xp = xp_of(x)
     (B, C), (groups, Og, CKg), K, P = x.shape[:2], w2.shape, len(geo.offsets), geo.P
@@ -213,12 +211,17 @@ def _flat_forward(x, w2, geo, keep_cols):
     chunk = max(1, min(B, CHUNK_BYTES // (C * K * P * x.dtype.itemsize)))
     scratch = None if keep_cols else xp.empty(taps + (chunk, P), x.dtype)
     y = xp.empty((B, groups * Og) + geo.out, x.dtype)
+    bias = None if b is None else b.reshape((-1,) + (1,) * len(geo.out))
     for b0 in range(0, B, chunk):
         n = min(chunk, B - b0)
         part = cols[..., b0:b0 + n, :] if keep_cols else scratch[..., :n, :]
         flat_im2col(flat[b0:b0 + n], geo, part)
         r = xp.matmul(w2, part.reshape(groups, CKg, n * P))              # the GEMM: (g, O/g, n*P)
-        y[b0:b0 + n] = r.reshape((groups * Og, n) + geo.grid)[geo.crop()].swapaxes(0, 1)
+        r = r.reshape((groups * Og, n) + geo.grid)[geo.crop].swapaxes(0, 1)     # drop the wrap-around
+        if bias is None:
+            y[b0:b0 + n] = r
+        else:
+            xp.add(r, bias, out=y[b0:b0 + n])
     return y, (cols.reshape(C * K, B * P) if keep_cols else None)
 
 
@@ -244,14 +247,14 @@ class Convolution(ArrayFunction):
         geo = flat_grid(x.shape, kernel, dilation, pad_lo, pad_hi) if all(s == 1 for s in stride) else None
         w2 = w.reshape(groups, O // groups, -1)
         if geo is not None and geo.worth_it():
-            y, cols = _flat_forward(x, w2, geo, keep_cols=bool(need and need[1]))
+            y, cols = _flat_forward(x, w2, b, geo, keep_cols=bool(need and need[1]))
         else:
             geo = None
             cols, out = im2col(x, kernel, stride, dilation, pad_lo, pad_hi)
             y = xp.matmul(w2, cols.reshape(groups, -1, cols.shape[1]))  # the GEMM: (g, O/g, B*L)
             y = xp.ascontiguousarray(y.reshape((O, B) + out).swapaxes(0, 1))   # (B, O, *out)
-        if b is not None:
-            y += b.reshape((O,) + (1,) * nd)
+            if b is not None:
+                y += b.reshape((O,) + (1,) * nd)
         if need:
             ctx.save_for_backward(w, cols if need[1] else None)
             ctx.meta = (x.shape, stride, dilation, pad_lo, pad_hi, groups, geo)
@@ -272,7 +275,7 @@ class Convolution(ArrayFunction):
         else:                                     # the flat layout: zero gradient on the wrap-around columns
             grid = geo.grid
             g2 = xp.zeros((O, B) + grid, g.dtype)
-            g2[geo.crop()] = g.swapaxes(0, 1)
+            g2[geo.crop] = g.swapaxes(0, 1)
             g2 = g2.reshape(groups, O // groups, -1)
         w2 = w.reshape(groups, O // groups, -1)
         gx = gw = None
