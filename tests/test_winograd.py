@@ -117,7 +117,10 @@ def test_too_small_for_the_kernel():
 
 @pytest.mark.parametrize('x_shape,w_shape,stride,dilation,groups,ok', [
     ((16, 64, 32, 32), (64, 64, 3, 3), (1, 1), (1, 1), 1, True),
-    ((1, 16, 5, 5), (16, 16, 3, 3), (1, 1), (1, 1), 1, True),
+    ((8, 128, 28, 28), (128, 128, 3, 3), (1, 1), (1, 1), 1, True),
+    ((8, 64, 56, 56), (64, 64, 3, 3), (1, 1), (1, 1), 1, True),
+    ((32, 16, 32, 32), (16, 16, 3, 3), (1, 1), (1, 1), 1, True),
+    ((32, 16, 31, 31), (24, 16, 3, 3), (1, 1), (1, 1), 1, True),     # odd sizes, C != O
     ((16, 64, 32, 32), (64, 64, 3, 3), (2, 2), (1, 1), 1, False),    # stride 2
     ((16, 64, 32, 32), (64, 64, 3, 3), (1, 2), (1, 1), 1, False),
     ((16, 64, 32, 32), (64, 64, 3, 3), (1, 1), (2, 2), 1, False),    # dilation 2
@@ -129,6 +132,11 @@ def test_too_small_for_the_kernel():
     ((1, 1, 28, 28), (6, 1, 5, 5), (1, 1), (1, 1), 1, False),        # LeNet's convs
     ((1, 6, 14, 14), (16, 6, 5, 5), (1, 1), (1, 1), 1, False),
     ((8, 3, 32, 32), (64, 3, 3, 3), (1, 1), (1, 1), 1, False),       # too few channels to pay off
+    ((32, 64, 32, 32), (4, 64, 3, 3), (1, 1), (1, 1), 1, False),
+    ((1, 64, 32, 32), (64, 64, 3, 3), (1, 1), (1, 1), 1, False),     # too few tiles to pay off
+    ((1, 256, 14, 14), (256, 256, 3, 3), (1, 1), (1, 1), 1, False),
+    ((1, 16, 5, 5), (16, 16, 3, 3), (1, 1), (1, 1), 1, False),
+    ((16, 8, 16, 16), (8, 8, 3, 3), (1, 1), (1, 1), 1, False),       # enough tiles, too little work
 ])
 def test_suitable(x_shape, w_shape, stride, dilation, groups, ok):
     assert winograd.suitable(x_shape, w_shape, stride, dilation, groups) is ok
