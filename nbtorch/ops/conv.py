@@ -38,6 +38,7 @@ import itertools
 import math
 
 from ..autograd.function import ArrayFunction
+from . import winograd
 from ._util import xp_of
 
 
@@ -244,6 +245,14 @@ class Convolution(ArrayFunction):
         B, C = x.shape[:2]
         O, kernel = w.shape[0], w.shape[2:]
         need = ctx.needs_input_grad
+        if winograd.suitable(x.shape, w.shape, stride, dilation, groups):     # 3x3, stride 1, many channels
+            y, saved = winograd.forward(x, w, pad_lo, pad_hi, keep_for_backward=bool(need))
+            if b is not None:
+                y += b.reshape((O,) + (1,) * nd)
+            if need:
+                ctx.save_for_backward(w, None)
+                ctx.winograd = saved
+            return y
         geo = flat_grid(x.shape, kernel, dilation, pad_lo, pad_hi) if all(s == 1 for s in stride) else None
         w2 = w.reshape(groups, O // groups, -1)
         if geo is not None and geo.worth_it():
@@ -262,11 +271,16 @@ class Convolution(ArrayFunction):
 
     @staticmethod
     def backward(ctx, g):
+        need = ctx.needs_input_grad
+        if hasattr(ctx, 'winograd'):
+            gx, gw = winograd.backward(g, ctx.winograd, need[0], need[1])
+            if len(need) == 3:
+                return gx, gw, (g.sum(axis=(0, 2, 3)) if need[2] else None)
+            return gx, gw
         w, cols = ctx.saved_tensors_raw
         x_shape, stride, dilation, pad_lo, pad_hi, groups, geo = ctx.meta
         xp = xp_of(g)
         nd = g.ndim - 2
-        need = ctx.needs_input_grad
         B, O = g.shape[:2]
         kernel = w.shape[2:]
         if geo is None:

@@ -111,6 +111,49 @@ def test_stride1_conv_in_batch_chunks(monkeypatch, x_shape, w_shape, padding, di
     assert [n for n, _ in chunks] == [2] * (x_shape[0] // 2) + [1]
 
 
+@pytest.mark.parametrize('x_shape, padding', [((8, 32, 32, 32), 1), ((8, 24, 45, 37), (0, 2)), ((8, 32, 32, 32), 'same')])
+def test_conv2d_through_winograd(monkeypatch, x_shape, padding):
+    """Wide 3x3 stride-1 convolutions go through Winograd F(2x2, 3x3) (nbtorch/ops/winograd.py).
+
+    Each output and gradient element here sums thousands of products, so two float32 results differ by
+    up to ~1e-7 of the sum of the products' magnitudes: an absolute tolerance cannot hold for elements
+    whose true value is near 0.  So both nbtorch and torch in float32 are measured against torch in
+    float64, relative to that sum of magnitudes (the same convolution of |x|, |w| and |dy|), and nbtorch
+    must stay within 8 float32 epsilons, where torch's own error is about 1.5."""
+    from nbtorch.ops import winograd
+    calls, real = [], winograd.forward
+    monkeypatch.setattr(winograd, 'forward', lambda *a, **k: calls.append(1) or real(*a, **k))
+    rng = np.random.default_rng(0)
+    C = x_shape[1]
+    x, w, b = rng.uniform(-2, 2, x_shape), rng.uniform(-2, 2, (C + 8, C, 3, 3)), rng.uniform(-2, 2, C + 8)
+
+    def run(lib, dtype, x, w, b, g=None):
+        X, W, Bias = (lib.tensor(a.astype(dtype), requires_grad=True) for a in (x, w, b))
+        y = _F(X).conv2d(X, W, Bias, padding=padding)
+        g = rng.uniform(-2, 2, tuple(y.shape)) if g is None else g
+        return [to_np(y)] + [to_np(t) for t in lib.autograd.grad(y, (X, W, Bias), lib.tensor(g.astype(dtype)))], g
+
+    ref, g = run(torch, 'float64', x, w, b)
+    scale, _ = run(torch, 'float64', np.abs(x), np.abs(w), np.abs(b), np.abs(g))
+    nb, _ = run(nbtorch, 'float32', x, w, b, g)
+    th, _ = run(torch, 'float32', x, w, b, g)
+    assert calls, "this shape should have used Winograd"
+    eps = np.finfo(np.float32).eps
+    for name, n, t, r, sc in zip(['y', 'dx', 'dw', 'db'], nb, th, ref, scale):
+        assert n.dtype == np.float32 and n.shape == r.shape, name
+        err, torch_err = np.max(np.abs(n - r) / sc), np.max(np.abs(t - r) / sc)
+        assert err <= 8 * eps, f"{name}: error {err / eps:.1f} eps of the magnitudes (torch: {torch_err / eps:.1f})"
+
+
+def test_conv2d_winograd_frees_and_refuses_second_backward():
+    x = nbtorch.randn(8, 32, 32, 32, requires_grad=True)
+    y = nF.conv2d(x, nbtorch.randn(40, 32, 3, 3), padding=1).sum()
+    assert y.grad_fn.next_functions[0][0].name() == 'ConvolutionBackward0'
+    y.backward()
+    with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+        y.backward()
+
+
 # ------------------------------------------------------------------------------------- conv1d / 3d
 @pytest.mark.parametrize('x_shape, w_shape, stride, padding, dilation, groups', [
     ((2, 3, 10), (4, 3, 3), 1, 0, 1, 1),
