@@ -33,7 +33,9 @@ channels ``c`` and the transforms are linear, so the sum moves inside:
 3. ``M[k] = U[k] @ V[k]`` for the 16 positions ``k`` of a 4x4 tile: 16 GEMMs (O, C) @ (C, T), one
    batched ``matmul``.  This is where the time goes: 16 products per tile of 4 outputs, where
    im2col's single GEMM spends 9 per output.
-4. ``Y = A^T M A`` per tile gives the 2x2 output tiles.
+4. ``Y = A^T M A`` per tile gives the 2x2 output tiles.  Output pixel ``(r, s)`` of a tile is
+   ``sum_ij AT[r][i] AT[s][j] M[i, j]``, so all of them are one skinny product
+   ``kron(A^T, A^T)`` (4, 16) @ ``M`` (16, O*T).
 
 **Never tile by tile.**  Millions of 4x4 matrix products would be slow in NumPy.  Instead the image is
 split into its four *phases* (even/odd rows x even/odd columns, ``_to_phases``): phase ``[s][t]``
