@@ -102,7 +102,11 @@ class MaxPool(ArrayFunction):
         if ctx.unbatched:
             g = g[None]
         out = g.shape[2:]
-        padded = xp.zeros(shape[:2] + tuple(n + p + h for n, p, h in zip(shape[2:], padding, hi)), g.dtype)
+        size = tuple(n + p + h for n, p, h in zip(shape[2:], padding, hi))
+        # windows that tile the input exactly (MaxPool2d(2) on an even size) write every pixel once
+        tiled = (stride == kernel and all(d == 1 for d in dilation)
+                 and size == shape[2:] and all(o * k == n for o, k, n in zip(out, kernel, size)))
+        padded = (xp.empty if tiled else xp.zeros)(shape[:2] + size, g.dtype)
         full = (slice(None), slice(None))
         # g * (arg == k) routes each gradient to its tap; it is exact unless g holds inf/NaN (inf * 0 = NaN),
         # so only then take the slower masked select
@@ -110,7 +114,11 @@ class MaxPool(ArrayFunction):
         zero = g.dtype.type(0)
         for k, tap in enumerate(kernel_taps(kernel)):
             mine = ctx.arg == k
-            padded[full + tap_slice(tap, stride, dilation, out)] += g * mine if finite else xp.where(mine, g, zero)
+            share = g * mine if finite else xp.where(mine, g, zero)
+            if tiled:
+                padded[full + tap_slice(tap, stride, dilation, out)] = share
+            else:
+                padded[full + tap_slice(tap, stride, dilation, out)] += share
         gx = padded[full + tuple(slice(p, p + n) for p, n in zip(padding, shape[2:]))]
         return gx[0] if ctx.unbatched else gx
 
