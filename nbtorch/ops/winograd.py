@@ -72,6 +72,7 @@ AT = ((1, 1, 1, 0),
 B_ = tuple(zip(*BT))    # B: the adjoint of the input transform
 A = tuple(zip(*AT))     # A: the adjoint of the output transform
 
+
 def _kron(a, b):
     """Kronecker product of two small matrices given as nested tuples: row (i, k), column (j, l)."""
     return [[x * y for x in ra for y in rb] for ra in a for rb in b]
