@@ -32,6 +32,6 @@ class SGD(Optimizer):
             else:                                        # b_t = momentum * b_{t-1} + (1 - dampening) * g
                 b = buf._data
                 b *= momentum
-                b += (1 - dampening) * g
+                b += g if dampening == 0 else (1 - dampening) * g   # (no temporary in the common case)
             g = g + momentum * buf._data if group['nesterov'] else buf._data
         p._data -= lr * g                                # param = param - lr * g
