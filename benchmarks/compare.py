@@ -180,15 +180,16 @@ def inference(torch, device, batch=256):
     return step, lambda: step()[:4].flatten().tolist()
 
 
-# name -> (function, goal ratio, iterations per timing, iterations in --quick)
+# name -> (function, goal ratio, iterations per timing, iterations in --quick).  Each timing spans about
+# half a second, so that a short burst of load on a shared machine moves the median less.
 WORKLOADS = {
-    'small_op_grad': (small_op_grad, 1.5, 2000, 200),
-    'small_op_nograd': (small_op_nograd, 3.0, 5000, 500),
-    'mlp_step': (mlp_step, 1.0, 100, 10),
-    'lenet_step': (lenet_step, 1.5, 30, 3),
-    'conv_layer': (conv_layer, 1.3, 8, 2),
-    'matmul': (matmul, 0.6, 20, 3),
-    'inference': (inference, 1.3, 20, 3),
+    'small_op_grad': (small_op_grad, 1.5, 10000, 200),
+    'small_op_nograd': (small_op_nograd, 3.0, 100000, 500),
+    'mlp_step': (mlp_step, 1.0, 500, 10),
+    'lenet_step': (lenet_step, 1.5, 60, 3),
+    'conv_layer': (conv_layer, 1.3, 20, 2),
+    'matmul': (matmul, 0.6, 40, 3),
+    'inference': (inference, 1.3, 60, 3),
 }
 # float32 tolerance for the correctness check (losses after 3 steps, sums over many elements)
 RTOL, ATOL = 2e-4, 1e-4
