@@ -35,7 +35,7 @@ channels ``c`` and the transforms are linear, so the sum moves inside:
    im2col's single GEMM spends 9 per output.
 4. ``Y = A^T M A`` per tile gives the 2x2 output tiles.  Output pixel ``(r, s)`` of a tile is
    ``sum_ij AT[r][i] AT[s][j] M[i, j]``, so all of them are one skinny product
-   ``kron(A^T, A^T)`` (4, 16) @ ``M`` (16, O*T).
+   ``M^T`` (O*T, 16) @ ``kron(A, A)`` (16, 4), which leaves each tile's 4 pixels side by side.
 
 **Never tile by tile.**  Millions of 4x4 matrix products would be slow in NumPy.  Instead the image is
 split into its four *phases* (even/odd rows x even/odd columns, ``_to_phases``): phase ``[s][t]``
@@ -201,6 +201,28 @@ def _from_phases(p, pad_lo, shape):
     return out
 
 
+# Two neighbouring pixels, moved as one element of twice the size (a bit copy, no arithmetic).
+_PAIR = {2: 'uint32', 4: 'uint64', 8: 'complex128'}
+
+
+def _from_tiles(Y, shape):
+    """The C-contiguous image (B, O, OH, OW) = ``shape`` from its 2x2 output tiles ``Y`` (O, B, gh, gw,
+    2, 2): ``Y[o, b, q, p, r, s] = y[b, o, 2q+r, 2p+s]`` (tiles past the image are dropped).
+
+    Pixels ``s = 0, 1`` are neighbours in both arrays, so they move together as one element of twice
+    the size: half as many elements to copy."""
+    xp = xp_of(Y)
+    B, O, OH, OW = shape
+    gh, gw = (OH + 1) // 2, (OW + 1) // 2
+    out = xp.empty((B, O, 2 * gh, 2 * gw), Y.dtype)
+    pair = _PAIR[Y.dtype.itemsize]
+    src = Y.view(pair)[..., 0][:, :, :gh, :gw]                      # (O, B, gh, gw, r)
+    xp.copyto(out.view(pair).reshape(B, O, gh, 2, gw), src.transpose(1, 0, 2, 4, 3))
+    if (2 * gh, 2 * gw) != (OH, OW):                                # odd size: drop the extra pixels
+        out = xp.ascontiguousarray(out[:, :, :OH, :OW])
+    return out
+
+
 # ----------------------------------------------------------------------------------------------
 # Forward and backward
 
@@ -244,9 +266,11 @@ def forward(x, w, pad_lo, pad_hi, keep_for_backward=True):
 
     # 4. Y = A^T M A per tile.  Output pixel (r, s) of a tile is sum_ij AT[r][i] AT[s][j] M[i, j]:
     #    with kron(A^T, A^T) (4x16) that is one skinny matrix product over all tiles at once.
-    AA = xp.asarray(_kron(AT, AT), dtype=x.dtype)
-    Y = xp.matmul(AA, M.reshape(16, O * T))
-    y = _from_phases(Y.reshape((2, 2, O, B) + grid), (0, 0), (B, O, OH, OW))
+    #    Computed transposed, (O*T, 16) @ kron(A, A) (16x4), the 4 pixels of a tile come out next to
+    #    each other, which makes the copy into y cheap (``_from_tiles``).
+    AA = xp.asarray(_kron(A, A), dtype=x.dtype)
+    Y = xp.matmul(M.reshape(16, O * T).T, AA)
+    y = _from_tiles(Y.reshape((O, B) + grid + (2, 2)), (B, O, OH, OW))
 
     saved = (U, V, x.shape, tuple(pad_lo), grid) if keep_for_backward else None
     return y, saved
@@ -270,11 +294,16 @@ def backward(g, saved, need_x, need_w):
 
     gx = gw = None
     if need_w:
-        dU = xp.stack([dM[k] @ V[k].T for k in range(16)]).reshape(4, 4, O, C)
+        dU = xp.empty((16, O, C), g.dtype)          # written in place: no stacking copy
+        for k in range(16):
+            xp.matmul(dM[k], V[k].T, out=dU[k])
         gm = xp.asarray(G, dtype=dU.dtype)
-        gw = xp.ascontiguousarray(xp.einsum('ik,ijoc,jl->ockl', gm, dU, gm, optimize=True))
+        gw = xp.ascontiguousarray(xp.einsum('ik,ijoc,jl->ockl', gm, dU.reshape(4, 4, O, C), gm,
+                                            optimize=True))
     if need_x:
-        dV = [U[k].T @ dM[k] for k in range(16)]
+        dV = xp.empty((16, C, T), g.dtype)
+        for k in range(16):
+            xp.matmul(U[k].T, dM[k], out=dV[k])
         # adjoint of the column transform: window column l (B^T's column l applied to dV) goes
         # back to column phase l%2, shifted by l//2 tiles
         tmp = xp.empty((4, C, T), g.dtype)
