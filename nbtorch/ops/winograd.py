@@ -246,9 +246,10 @@ def forward(x, w, pad_lo, pad_hi, keep_for_backward=True):
     grid = ((OH + 1) // 2 + 1, (OW + 1) // 2 + 1)
     row, T = grid[1], B * grid[0] * grid[1]         # one tile row down = a shift of `row` in T
 
-    # 1. U = G w G^T for every (o, c): (16, O, C)
-    g = xp.asarray(G, dtype=w.dtype)
-    U = xp.einsum('ik,ockl,jl->ijoc', g, w, g, optimize=True).reshape(16, O, C)
+    # 1. U = G w G^T for every (o, c): (16, O, C).  Entry (i, j) of G w G^T is
+    #    sum_kl G[i][k] G[j][l] w[k, l], so all 16 are kron(G, G) (16x9) @ the 9 weights.
+    GG = xp.asarray(_kron(G, G), dtype=w.dtype)
+    U = xp.matmul(GG, w.reshape(O * C, 9).T).reshape(16, O, C)
 
     # 2. V = B^T d B for every tile: (16, C, T).  Window pixel (k, l) is phase [k%2][l%2] shifted
     #    by (k//2) rows and (l//2) columns.
@@ -297,9 +298,8 @@ def backward(g, saved, need_x, need_w):
         dU = xp.empty((16, O, C), g.dtype)          # written in place: no stacking copy
         for k in range(16):
             xp.matmul(dM[k], V[k].T, out=dU[k])
-        gm = xp.asarray(G, dtype=dU.dtype)
-        gw = xp.ascontiguousarray(xp.einsum('ik,ijoc,jl->ockl', gm, dU.reshape(4, 4, O, C), gm,
-                                            optimize=True))
+        GG = xp.asarray(_kron(G, G), dtype=g.dtype)      # dw = G^T dU G: the adjoint of step 1
+        gw = xp.matmul(dU.reshape(16, O * C).T, GG).reshape(O, C, 3, 3)
     if need_x:
         dV = xp.empty((16, C, T), g.dtype)
         for k in range(16):
