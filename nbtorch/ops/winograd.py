@@ -176,15 +176,11 @@ def _to_phases(x, pad_lo, grid):
     ``[s, t, c, b, q, r] = x_padded[b, c, 2q+s, 2r+t]`` (zero outside ``x``)."""
     xp = xp_of(x)
     B, C, H, W = x.shape
-    out = xp.empty((2, 2, C, B) + grid, x.dtype)
+    out = xp.zeros((2, 2, C, B) + grid, x.dtype)       # zero padding (and garbage) around x
     xc = x.transpose(1, 0, 2, 3)
     for s, (rows, qs) in enumerate(_phase_slices(H, pad_lo[0])):
         for t, (cols, rs) in enumerate(_phase_slices(W, pad_lo[1])):
             out[s, t, :, :, qs, rs] = xc[:, :, rows, cols]
-            out[s, t, :, :, :qs.start] = 0                  # zero padding (and garbage) around it
-            out[s, t, :, :, qs.stop:] = 0
-            out[s, t, :, :, qs, :rs.start] = 0
-            out[s, t, :, :, qs, rs.stop:] = 0
     return out
 
 
