@@ -261,10 +261,10 @@ def forward(x, w, pad_lo, pad_hi, keep_for_backward=True):
     # 3. the 16 GEMMs
     M = xp.matmul(U, V)
 
-    # 4. Y = A^T M A per tile.  Output pixel (r, s) of a tile is sum_ij AT[r][i] AT[s][j] M[i, j]:
-    #    with kron(A^T, A^T) (4x16) that is one skinny matrix product over all tiles at once.
-    #    Computed transposed, (O*T, 16) @ kron(A, A) (16x4), the 4 pixels of a tile come out next to
-    #    each other, which makes the copy into y cheap (``_from_tiles``).
+    # 4. Y = A^T M A per tile.  Output pixel (r, s) of a tile is sum_ij AT[r][i] AT[s][j] M[i, j],
+    #    so all 4 are one skinny matrix product over all tiles at once: M^T (O*T, 16) @ kron(A, A)
+    #    (16x4).  Done this way round, a tile's 4 pixels come out side by side, which makes the copy
+    #    into y cheap (``_from_tiles``).
     AA = xp.asarray(_kron(A, A), dtype=x.dtype)
     Y = xp.matmul(M.reshape(16, O * T).T, AA)
     y = _from_tiles(Y.reshape((O, B) + grid + (2, 2)), (B, O, OH, OW))
