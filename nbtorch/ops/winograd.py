@@ -282,36 +282,40 @@ def backward(g, saved, need_x, need_w):
     row, T = grid[1], B * grid[0] * grid[1]
 
     # dM = A dY A^T per tile (the garbage tiles get dY = 0, hence dM = 0 and dV = 0).
-    # dM is a list of 16 (O, T) arrays, 4 of them views of dY.
     dY = _to_phases(g, (0, 0), grid).reshape(2, 2, O, T)
     half = _combine(A, dY, xp.empty((4, 2, O, T), g.dtype))     # A along the rows
-    dM = []
-    for i in range(4):                                          # ... and along the columns
-        dM += _combine(A, half[i], xp.empty((4, O, T), g.dtype))
+    # The rest goes one row i of the 4x4 tile at a time, so that its 4 (O, T) pieces of dM and
+    # 4 (C, T) pieces of dV are used while they are still in the cache (and need no more memory).
+    dM_i = xp.empty((4, O, T), g.dtype)
+    dU = xp.empty((16, O, C), g.dtype) if need_w else None
+    if need_x:
+        dV_i = xp.empty((4, C, T), g.dtype)
+        tmp = xp.empty((4, C, T), g.dtype)
+        dx_half = xp.empty((4, 2, C, T), g.dtype)   # dx after the adjoint of the column transform
+    for i in range(4):
+        dM = _combine(A, half[i], dM_i)                 # A along the columns: dM[4i:4i+4]
+        for j in range(4):
+            k = 4 * i + j
+            if need_w:
+                xp.matmul(dM[j], V[k].T, out=dU[k])     # dU = dM @ V^T
+            if need_x:
+                xp.matmul(U[k].T, dM[j], out=dV_i[j])   # dV = U^T @ dM
+        if need_x:
+            # adjoint of the column transform: window column l (B^T's column l applied to dV)
+            # goes back to column phase l%2, shifted by l//2 tiles
+            cols = _combine(B_, dV_i, tmp)
+            for t in range(2):
+                _add_shifted(cols[t], cols[t + 2], 1, dx_half[i, t])
 
     gx = gw = None
     if need_w:
-        dU = xp.empty((16, O, C), g.dtype)          # written in place: no stacking copy
-        for k in range(16):
-            xp.matmul(dM[k], V[k].T, out=dU[k])
         GG = xp.asarray(_kron(G, G), dtype=g.dtype)      # dw = G^T dU G: the adjoint of step 1
         gw = xp.matmul(dU.reshape(16, O * C).T, GG).reshape(O, C, 3, 3)
     if need_x:
-        dV = xp.empty((16, C, T), g.dtype)
-        for k in range(16):
-            xp.matmul(U[k].T, dM[k], out=dV[k])
-        # adjoint of the column transform: window column l (B^T's column l applied to dV) goes
-        # back to column phase l%2, shifted by l//2 tiles
-        tmp = xp.empty((4, C, T), g.dtype)
-        half = xp.empty((4, 2, C, T), g.dtype)
-        for i in range(4):
-            cols = _combine(B_, dV[4 * i:4 * i + 4], tmp)
-            for t in range(2):
-                _add_shifted(cols[t], cols[t + 2], 1, half[i, t])
         # adjoint of the row transform: window row k goes back to row phase k%2, shifted by k//2 rows
         dP = xp.empty((2, 2, C, T), g.dtype)
         for t in range(2):
-            rows = _combine(B_, half[:, t], tmp)
+            rows = _combine(B_, dx_half[:, t], tmp)
             for s in range(2):
                 _add_shifted(rows[s], rows[s + 2], row, dP[s, t])
         gx = _from_phases(dP.reshape((2, 2, C, B) + grid), pad_lo, x_shape)
