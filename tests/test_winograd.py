@@ -110,6 +110,22 @@ def test_float32_stays_float32():
     assert (y.dtype, gx.dtype, gw.dtype) == (np.float32,) * 3
 
 
+def test_float16():
+    """float16 stays float16 (the output copy moves pixel pairs as 4-byte elements) and matches
+    torch's float32 convolution of the same values to float16 precision."""
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((2, 8, 7, 10)).astype('float16')        # odd height: a dropped tile row
+    w = rng.standard_normal((6, 8, 3, 3)).astype('float16')
+    y, saved = winograd.forward(x, w, (1, 1), (1, 1))
+    g = rng.standard_normal(y.shape).astype('float16')
+    gx, gw = winograd.backward(g, saved, True, True)
+    ty, tgx, tgw = torch_conv(x.astype('float32'), w.astype('float32'), (1, 1), (1, 1), g.astype('float32'))
+    for name, ours, theirs in [('output', y, ty), ('grad of x', gx, tgx), ('grad of w', gw, tgw)]:
+        assert ours.dtype == np.float16 and ours.shape == theirs.shape, name
+        np.testing.assert_allclose(ours.astype('float32'), theirs, rtol=0,
+                                   atol=5e-3 * np.abs(theirs).max(), err_msg=f"{name} differs from torch")
+
+
 def test_too_small_for_the_kernel():
     with pytest.raises(ValueError, match='smaller than the 3x3 kernel'):
         winograd.forward(np.zeros((1, 1, 2, 5)), np.zeros((1, 1, 3, 3)), (0, 0), (0, 0))
