@@ -284,8 +284,8 @@ def backward(g, saved, need_x, need_w):
     # dM = A dY A^T per tile (the garbage tiles get dY = 0, hence dM = 0 and dV = 0).
     dY = _to_phases(g, (0, 0), grid).reshape(2, 2, O, T)
     half = _combine(A, dY, xp.empty((4, 2, O, T), g.dtype))     # A along the rows
-    # The rest goes one row i of the 4x4 tile at a time, so that its 4 (O, T) pieces of dM and
-    # 4 (C, T) pieces of dV are used while they are still in the cache (and need no more memory).
+    # The rest goes one row i of the 4x4 tile at a time: its 4 (O, T) pieces of dM and 4 (C, T)
+    # pieces of dV are used while they are still in the cache, and only 4 of the 16 are ever held.
     dM_i = xp.empty((4, O, T), g.dtype)
     dU = xp.empty((16, O, C), g.dtype) if need_w else None
     if need_x:
