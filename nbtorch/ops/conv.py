@@ -143,13 +143,13 @@ class FlatGrid:
     """
 
     def __init__(self, shape, kernel, dilation, pad_lo, pad_hi):
-        self.shape, self.kernel, self.dilation, self.pad_lo = tuple(shape), tuple(kernel), tuple(dilation), tuple(pad_lo)
+        self.shape, self.kernel, self.dilation = tuple(shape), tuple(kernel), tuple(dilation)
         self.padded = tuple(n + a + b for n, a, b in zip(shape[2:], pad_lo, pad_hi))
         self.out = tuple(n - d * (k - 1) for n, k, d in zip(self.padded, kernel, dilation))
         self.grid = self.out[:1] + self.padded[1:]
-        pitch = [math.prod(self.padded[i + 1:]) for i in range(len(kernel))]
-        self.offsets = [sum(t * d * p for t, d, p in zip(tap, dilation, pitch)) for tap in kernel_taps(kernel)]
-        self.slack = sum((k - 1) * d * p for k, d, p in zip(kernel[1:], dilation[1:], pitch[1:]))
+        self.pitch = tuple(math.prod(self.padded[i + 1:]) for i in range(len(kernel)))   # flat step per dim
+        self.offsets = [sum(t * d * p for t, d, p in zip(tap, dilation, self.pitch)) for tap in kernel_taps(kernel)]
+        self.slack = sum((k - 1) * d * p for k, d, p in zip(kernel[1:], dilation[1:], self.pitch[1:]))
         self.size = math.prod(self.padded)       # one flat padded plane
         self.P = math.prod(self.grid)            # columns per image
         # slices of a padded (B, C, *padded) array that hold the image itself, and of a (.., .., *grid)
@@ -160,7 +160,6 @@ class FlatGrid:
     def worth_it(self):
         """Use the flat layout only while the wrap-around columns are fewer than the real ones."""
         return self.P <= 2 * math.prod(self.out)
-
 
 
 @functools.lru_cache(maxsize=256)
@@ -186,10 +185,9 @@ def flat_im2col(flat, geo, out):
     xp = xp_of(flat)
     n, C = flat.shape[:2]
     sb, sc, item = flat.strides
-    pitch = [math.prod(geo.padded[i + 1:]) for i in range(len(geo.kernel))]
     view = xp.lib.stride_tricks.as_strided(
         flat, shape=(C,) + geo.kernel + (n, geo.P),
-        strides=(sc,) + tuple(d * p * item for d, p in zip(geo.dilation, pitch)) + (sb, item))
+        strides=(sc,) + tuple(d * p * item for d, p in zip(geo.dilation, geo.pitch)) + (sb, item))
     out[...] = view
 
 
@@ -302,7 +300,7 @@ class Convolution(ArrayFunction):
         if hasattr(ctx, 'winograd'):
             gx, gw = winograd.backward(g, ctx.winograd, need[0], need[1])
             if len(need) == 3:
-                return gx, gw, (g.sum(axis=(0, 2, 3)) if need[2] else None)
+                return gx, gw, (g.sum(axis=_bias_axes(2)) if need[2] else None)
             return gx, gw
         w, cols = ctx.saved_tensors_raw
         x_shape, stride, dilation, pad_lo, pad_hi, groups, geo = ctx.meta
